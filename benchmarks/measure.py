@@ -1,0 +1,124 @@
+"""Run one fit in a fresh subprocess and measure its time and peak memory.
+
+A fresh ``spawn`` process per (problem, peer) means that no fit inherits
+another's allocations, imports or caches.  Inside it the data is loaded,
+the peer is warmed up on a tiny slice (lazy imports, BLAS thread buffers),
+the kernel's peak-RSS counter is reset, and the real fit runs.
+
+Peak memory = VmHWM after the first fit - VmRSS just before it, i.e. what the
+fit needed *beyond* the already-loaded data.  The counter is reset by
+writing "5" to /proc/self/clear_refs (Linux >= 4.0); if that is not allowed
+the peak before the fit is used as the baseline and the value is flagged
+"approx" (it then misses a fit that stays below the loading peak).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import time
+import traceback
+import warnings
+
+# Rows used by the warm-up fit (enough for both classes to appear).
+_WARMUP_ROWS = 500
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _warm_up(peer, X, y, opts):
+    """Tiny fit so one-time costs do not land in the measured fit."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            peer.fit(X[:_WARMUP_ROWS], y[:_WARMUP_ROWS], C=opts["C"],
+                     tol=opts["tol"], max_iter=5)
+    except Exception:  # noqa: BLE001 - a failing warm-up must not hide the real fit
+        pass
+
+
+def _child(conn, peer_name, data_folder, opts):
+    from benchmarks.peers import PEERS
+    from benchmarks.problems import load
+
+    try:
+        peer = PEERS[peer_name]
+        X, y = load(data_folder)
+        _warm_up(peer, X, y, opts)
+        gc.collect()
+        exact = _reset_peak()
+        base_kb = _status_kb("VmRSS") if exact else _status_kb("VmHWM")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t0 = time.perf_counter()
+            out = peer.fit(X, y, C=opts["C"], tol=opts["tol"],
+                           max_iter=opts["max_iter"])
+            times = [time.perf_counter() - t0]
+        peak_bytes = max(0, _status_kb("VmHWM") - base_kb) * 1024
+        # Best-of-k timing for fast fits only; slow fits run once.
+        while (len(times) < opts["repeats"]
+               and sum(times) + min(times) <= opts["repeat_budget"]):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t0 = time.perf_counter()
+                peer.fit(X, y, C=opts["C"], tol=opts["tol"],
+                         max_iter=opts["max_iter"])
+                times.append(time.perf_counter() - t0)
+        messages = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
+                           for w in caught})
+        conn.send({"ok": True, "coef": out.coef, "intercept": out.intercept,
+                   "n_iter": out.n_iter, "times": times,
+                   "peak_bytes": peak_bytes, "peak_exact": exact,
+                   "warnings": messages})
+    except BaseException as exc:  # noqa: BLE001 - report every failure to the parent
+        conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}",
+                   "traceback": traceback.format_exc()})
+    finally:
+        conn.close()
+
+
+def run_fit(peer_name: str, data_folder, *, C: float, tol: float,
+            max_iter: int, repeats: int, repeat_budget: float,
+            timeout: float) -> dict:
+    """Fit ``peer_name`` on cached data in a fresh process; return a dict.
+
+    Keys on success: coef, intercept, n_iter, times, peak_bytes, peak_exact,
+    warnings.  On failure: ok=False and error (also for timeouts and crashes
+    such as the OOM killer).
+    """
+    ctx = multiprocessing.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    opts = {"C": C, "tol": tol, "max_iter": max_iter, "repeats": repeats,
+            "repeat_budget": repeat_budget}
+    proc = ctx.Process(target=_child, args=(send, peer_name, str(data_folder), opts),
+                       daemon=True)
+    proc.start()
+    send.close()  # so recv() sees EOF if the child dies without answering
+    try:
+        if not recv.poll(timeout):
+            proc.kill()
+            return {"ok": False, "error": f"timeout after {timeout:.0f} s (killed)"}
+        try:
+            return recv.recv()
+        except EOFError:
+            proc.join()
+            return {"ok": False,
+                    "error": f"worker died without a result (exit code {proc.exitcode})"}
+    finally:
+        proc.join()
+        recv.close()

@@ -1,0 +1,32 @@
+"""logreg: logistic regression with scikit-learn and statsmodels front-ends on one core.
+
+Public names are imported lazily so that ``import logreg`` stays fast (the
+scikit-learn base classes alone take about a second to import).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "LogisticRegression": ("logreg.estimator", "LogisticRegression"),
+    "SeparationWarning": ("logreg.exceptions", "SeparationWarning"),
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name):
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'logreg' has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

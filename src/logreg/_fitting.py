@@ -1,0 +1,113 @@
+"""From validated arrays to a solved Problem: shared by every front-end.
+
+Front-ends (the scikit-learn estimator, later Logit/MNLogit and the CV code)
+decide *what* to fit; this module builds the :class:`~logreg.core.Problem`,
+runs the chosen solver and reports non-convergence the same way for all.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .backends import as_design_matrix
+from .core import L2Penalty, LogisticLoss, Problem
+from .exceptions import convergence_warning_class
+from .solvers import check_supported, choose_solver, get_solver
+
+
+def build_problem(
+    X,
+    target,
+    sample_weight,
+    *,
+    n_classes: int,
+    multinomial: bool,
+    C: float,
+    penalty_factor: np.ndarray,
+    fit_intercept: bool = True,
+    liblinear: bool = False,
+    intercept_scaling: float = 1.0,
+    lower=None,
+    upper=None,
+    offset=None,
+) -> Problem:
+    """One binary or multinomial problem with scikit-learn's scaling of ``C``.
+
+    ``target`` is 0/1 for a binary problem and class codes for a multinomial
+    one. ``liblinear=True`` is liblinear's objective: the intercept becomes a
+    penalized coefficient of a constant column of value ``intercept_scaling``,
+    and the solver stops by liblinear's relative-gradient rule.
+    """
+    matrix = as_design_matrix(X)
+    loss = LogisticLoss(
+        matrix,
+        target,
+        n_classes=n_classes,
+        multinomial=multinomial,
+        sample_weight=sample_weight,
+        offset=offset,
+        fit_intercept=fit_intercept,
+        intercept_scaling=intercept_scaling if (liblinear and fit_intercept) else 1.0,
+    )
+    alpha = 0.0 if np.isinf(C) else 1.0 / (C * loss.weight_sum)
+    factors = np.asarray(penalty_factor, dtype=np.float64)
+    if fit_intercept:
+        factors = np.append(factors, 1.0 if liblinear else 0.0)
+    penalty = L2Penalty(alpha, factors, loss.n_rows)
+    flat_lower = flat_upper = None
+    if lower is not None or upper is not None:
+        flat_lower = _with_free_intercept(lower, fit_intercept, -np.inf)
+        flat_upper = _with_free_intercept(upper, fit_intercept, np.inf)
+    counts = (1, 1)
+    if not multinomial:
+        n_pos = int(np.count_nonzero(np.asarray(target) > 0.5))
+        counts = (len(target) - n_pos, n_pos)
+    return Problem(
+        loss=loss,
+        penalty=penalty,
+        lower=flat_lower,
+        upper=flat_upper,
+        stopping="liblinear" if liblinear else "optimality",
+        class_counts=counts,
+        radius_scale=(C if np.isfinite(C) else 1.0) * loss.weight_sum,
+    )
+
+
+def _with_free_intercept(bound, fit_intercept, fill):
+    if not fit_intercept:
+        return np.asarray(bound, dtype=np.float64).ravel()
+    rows = np.asarray(bound, dtype=np.float64)
+    free = np.full((rows.shape[0], 1), fill)
+    return np.hstack([rows, free]).ravel()
+
+
+def resolve_solver(problem: Problem, solver: str):
+    """The registered solver for a name ('auto' picks by problem shape)."""
+    name = choose_solver(problem) if solver == "auto" else solver
+    spec = get_solver(name)
+    check_supported(spec, problem)
+    return spec
+
+
+def solve_problem(problem: Problem, solver: str, coef0, *, tol, max_iter, verbose=0):
+    """Run a solver; warn with ConvergenceWarning when it stopped short of tol."""
+    spec = resolve_solver(problem, solver)
+    if coef0 is None:
+        coef0 = np.zeros(problem.n_coef) if problem.stopping == "liblinear" else problem.loss.null_coef()
+    result = spec.solve(problem, np.asarray(coef0, dtype=np.float64), tol=tol, max_iter=max_iter, verbose=verbose)
+    if not result.converged:
+        hint = (
+            "Increase max_iter, standardize the features (sklearn.preprocessing.StandardScaler)"
+            " or use a stronger penalty (smaller C)."
+        )
+        if problem.loss.X.dtype == np.float32:
+            hint += " With float32 X, a tol below about 1e-5 may be out of reach: use float64."
+        warnings.warn(
+            f"{result.solver} did not converge after {result.n_iter} iterations: the largest "
+            f"optimality violation is {result.optimality:.3g} (tol={tol:g}; {result.message}). {hint}",
+            convergence_warning_class(),
+            stacklevel=3,
+        )
+    return result

@@ -1,0 +1,239 @@
+"""The binomial and multinomial log-loss, in linear-predictor (eta) space.
+
+There is one formula for the loss, its gradient and its Hessian in the whole
+code base, and it is here: solvers and, later, inference (standard errors,
+robust covariances) use this object.
+
+Coefficients are a flat float64 vector viewed as ``(n_rows, p)``, with
+``n_rows = 1`` for a binary model and ``K`` for a multinomial one, and
+``p = d + fit_intercept``. The last column holds the intercept coefficient
+``c``; the intercept added to eta is ``intercept_scaling * c`` (scaling 1 for
+ordinary models; liblinear's objective uses another value and penalizes ``c``).
+
+The loss is the *weighted mean* of per-observation losses: sample weights are
+normalized to sum to one here, which is what makes ``tol`` mean the same thing
+whatever n is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+
+class LogisticLoss:
+    """Negative log-likelihood of a binary or multinomial logistic model.
+
+    Parameters
+    ----------
+    X : DesignMatrix
+        Backend giving products with the design matrix (n, d).
+    y : ndarray of shape (n,)
+        Binary: 0/1 floats. Multinomial: integer class codes 0..K-1.
+    n_classes : int
+        K. A binary model (``multinomial=False``) has K = 2 and one row.
+    multinomial : bool
+        Softmax over K rows of coefficients instead of one sigmoid row.
+    sample_weight : ndarray of shape (n,)
+        Non-negative weights; normalized to sum to one.
+    offset : ndarray of shape (n,) or (n, K), optional
+        Added to the linear predictor, not estimated.
+    fit_intercept : bool
+    intercept_scaling : float
+    """
+
+    def __init__(
+        self,
+        X,
+        y,
+        *,
+        n_classes: int,
+        multinomial: bool,
+        sample_weight,
+        offset=None,
+        fit_intercept: bool = True,
+        intercept_scaling: float = 1.0,
+    ):
+        self.X = X
+        self.n_samples, self.n_features = X.shape
+        self.multinomial = bool(multinomial)
+        self.n_classes = int(n_classes)
+        self.n_rows = self.n_classes if self.multinomial else 1
+        self.fit_intercept = bool(fit_intercept)
+        self.intercept_scaling = float(intercept_scaling)
+        self.p = self.n_features + int(self.fit_intercept)
+        self.n_coef = self.n_rows * self.p
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        self.weight_sum = float(sw.sum())
+        self.w = sw / self.weight_sum
+        if self.multinomial:
+            self.y = np.asarray(y, dtype=np.intp)
+            self.Y = np.zeros((self.n_samples, self.n_classes))
+            self.Y[np.arange(self.n_samples), self.y] = 1.0
+        else:
+            self.y = np.asarray(y, dtype=np.float64)
+        self.offset = None if offset is None else np.asarray(offset, dtype=np.float64)
+
+    # -- coefficient layout -------------------------------------------------
+    def as_matrix(self, coef: np.ndarray) -> np.ndarray:
+        """View the flat coefficient vector as (n_rows, p)."""
+        return coef.reshape(self.n_rows, self.p)
+
+    def _weights_and_intercepts(self, coef):
+        C = self.as_matrix(coef)
+        W = C[:, : self.n_features]
+        b = C[:, self.n_features] * self.intercept_scaling if self.fit_intercept else None
+        return W, b
+
+    def direction_eta(self, step: np.ndarray) -> np.ndarray:
+        """X-part of eta for a coefficient vector, without the offset.
+
+        Linear in ``step``: line searches compute it once per direction and
+        then move along ``eta + t * direction_eta(step)`` with no further pass
+        over X.
+        """
+        W, b = self._weights_and_intercepts(step)
+        if self.multinomial:
+            eta = self.X.matvec(W.T)
+        else:
+            eta = self.X.matvec(W[0])
+        if b is not None:
+            eta += b if self.multinomial else b[0]
+        return eta
+
+    def eta(self, coef: np.ndarray) -> np.ndarray:
+        """The linear predictor eta = X w + intercept + offset."""
+        eta = self.direction_eta(coef)
+        if self.offset is not None:
+            eta += self.offset
+        return eta
+
+    # -- values in eta space ------------------------------------------------
+    def value(self, eta: np.ndarray) -> float:
+        """Weighted mean negative log-likelihood at eta."""
+        if self.multinomial:
+            lse = logsumexp(eta, axis=1)
+            picked = eta[np.arange(self.n_samples), self.y]
+            return float(self.w @ (lse - picked))
+        return float(self.w @ (np.logaddexp(0.0, eta) - self.y * eta))
+
+    def probabilities(self, eta: np.ndarray) -> np.ndarray:
+        """P(y = 1) (binary, shape (n,)) or the softmax matrix (n, K)."""
+        if self.multinomial:
+            shifted = eta - eta.max(axis=1, keepdims=True)
+            np.exp(shifted, out=shifted)
+            shifted /= shifted.sum(axis=1, keepdims=True)
+            return shifted
+        return expit(eta)
+
+    def value_and_residual(self, eta: np.ndarray):
+        """Loss value, the residual r = dloss/deta, and the probabilities."""
+        prob = self.probabilities(eta)
+        value = self.value(eta)
+        if self.multinomial:
+            resid = (prob - self.Y) * self.w[:, None]
+        else:
+            resid = (prob - self.y) * self.w
+        return value, resid, prob
+
+    def gradient_from_residual(self, resid: np.ndarray) -> np.ndarray:
+        """Chain rule from eta-space residuals to the flat coefficient gradient."""
+        G = np.empty((self.n_rows, self.p))
+        if self.multinomial:
+            G[:, : self.n_features] = self.X.rmatvec(resid).T
+            if self.fit_intercept:
+                G[:, self.n_features] = self.intercept_scaling * resid.sum(axis=0)
+        else:
+            G[0, : self.n_features] = self.X.rmatvec(resid)
+            if self.fit_intercept:
+                G[0, self.n_features] = self.intercept_scaling * resid.sum()
+        return G.ravel()
+
+    def loss_gradient(self, coef: np.ndarray):
+        """(value, flat gradient) at coef: two passes over X."""
+        value, resid, _ = self.value_and_residual(self.eta(coef))
+        return value, self.gradient_from_residual(resid)
+
+    # -- second order -------------------------------------------------------
+    def _hessian_weights(self, prob):
+        """Binary: w p (1 - p). Multinomial: the probabilities (weights applied later)."""
+        if self.multinomial:
+            return prob
+        return self.w * prob * (1.0 - prob)
+
+    def hessian(self, eta: np.ndarray, prob=None) -> np.ndarray:
+        """Full (n_coef, n_coef) Hessian of the loss at eta.
+
+        Binary: [[X'HX, s X'h], [s h'X, s^2 sum h]] with h = w p (1-p) and s the
+        intercept scaling. Multinomial: block (k, l) is the same expression
+        with h_kl = w p_k (delta_kl - p_l). Dense blocks come from the
+        backend's chunked SYRK/GEMM.
+        """
+        if prob is None:
+            prob = self.probabilities(eta)
+        d, p, s = self.n_features, self.p, self.intercept_scaling
+        H = np.zeros((self.n_coef, self.n_coef))
+        if self.multinomial:
+            pairs = [(k, l) for k in range(self.n_rows) for l in range(k, self.n_rows)]
+            for k, l in pairs:
+                h = -self.w * prob[:, k] * prob[:, l]
+                if k == l:
+                    h = h + self.w * prob[:, k]
+                block = self._bordered_sandwich(h, d, p, s)
+                H[k * p : (k + 1) * p, l * p : (l + 1) * p] = block
+                if k != l:
+                    H[l * p : (l + 1) * p, k * p : (k + 1) * p] = block.T
+            return H
+        h = self._hessian_weights(prob)
+        return self._bordered_sandwich(h, d, p, s)
+
+    def _bordered_sandwich(self, h, d, p, s):
+        block = np.empty((p, p))
+        block[:d, :d] = self.X.sandwich(h)
+        if self.fit_intercept:
+            xh = self.X.rmatvec(h)
+            block[:d, d] = s * xh
+            block[d, :d] = s * xh
+            block[d, d] = s * s * h.sum()
+        return block
+
+    def hessian_operator(self, eta: np.ndarray, prob=None):
+        """Return v -> H v at eta, each product costing two passes over X."""
+        if prob is None:
+            prob = self.probabilities(eta)
+        if self.multinomial:
+            wprob = prob * self.w[:, None]
+
+            def product(v):
+                U = self.direction_eta(v)
+                T = wprob * (U - np.einsum("ik,ik->i", prob, U)[:, None])
+                return self.gradient_from_residual(T)
+
+            return product
+        h = self._hessian_weights(prob)
+
+        def product(v):
+            return self.gradient_from_residual(h * self.direction_eta(v))
+
+        return product
+
+    # -- starting points ----------------------------------------------------
+    def null_coef(self) -> np.ndarray:
+        """Coefficients of the intercept-only model (zeros without intercept).
+
+        Starting Newton there instead of at zero saves an iteration on
+        unbalanced data and never costs one.
+        """
+        coef = np.zeros(self.n_coef)
+        if not self.fit_intercept or self.offset is not None:
+            return coef
+        C = self.as_matrix(coef)
+        tiny = 1e-8
+        if self.multinomial:
+            freq = np.clip(self.w @ self.Y, tiny, 1.0)
+            logf = np.log(freq)
+            C[:, self.n_features] = (logf - logf.mean()) / self.intercept_scaling
+        else:
+            mean = float(np.clip(self.w @ self.y, tiny, 1 - tiny))
+            C[0, self.n_features] = np.log(mean / (1 - mean)) / self.intercept_scaling
+        return coef

@@ -1,0 +1,38 @@
+"""What a solver hands back to a front-end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class SolverResult:
+    """Outcome of one solve.
+
+    Attributes
+    ----------
+    coef : ndarray
+        Flat coefficient vector (layout of :class:`~logreg.core.loss.LogisticLoss`).
+    n_iter : int
+        Outer iterations taken.
+    converged : bool
+        Whether the stopping rule was met within ``max_iter``.
+    optimality : float
+        Optimality violation at ``coef`` (see ``Problem.optimality``).
+    objective : float
+        Objective value at ``coef``.
+    solver : str
+        Name of the solver that produced the result.
+    message : str
+        Why the solver stopped, in words.
+    """
+
+    coef: np.ndarray
+    n_iter: int
+    converged: bool
+    optimality: float
+    objective: float
+    solver: str
+    message: str = ""

@@ -1,0 +1,92 @@
+"""Solver registry, declared capabilities, and the one place that picks a solver.
+
+A solver is a function ``solve(problem, coef0, *, tol, max_iter, verbose)``
+returning a :class:`~logreg.core.result.SolverResult`, registered under a name
+with what it supports. ``check_supported`` turns an incompatible request into
+an error at the start of ``fit``; ``choose_solver`` implements ``"auto"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..backends import is_sparse_backend
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    name: str
+    solve: Callable
+    bounds: bool = False          # handles box bounds
+    dense_hessian: bool = False   # forms the full (n_coef x n_coef) Hessian
+    description: str = ""
+
+
+_REGISTRY: dict[str, SolverSpec] = {}
+
+# Beyond this many coefficients a dense Hessian (n_coef^2 doubles, plus its
+# Cholesky factor) costs more memory and time than Hessian-free methods save.
+MAX_DENSE_HESSIAN_COEF = 2000
+
+
+def register(spec: SolverSpec) -> SolverSpec:
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def get_solver(name: str) -> SolverSpec:
+    _load_builtin_solvers()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ValueError(f"unknown solver {name!r}; choose 'auto' or one of: {known}") from None
+
+
+def available_solvers() -> list[str]:
+    _load_builtin_solvers()
+    return sorted(_REGISTRY)
+
+
+def check_supported(spec: SolverSpec, problem) -> None:
+    """Raise ValueError naming the reason when ``spec`` cannot solve ``problem``."""
+    if problem.has_bounds and not spec.bounds:
+        raise ValueError(
+            f"solver {spec.name!r} does not support lower_bounds/upper_bounds; "
+            "use solver='lbfgs' or solver='auto'"
+        )
+    if spec.dense_hessian and problem.n_coef > 20 * MAX_DENSE_HESSIAN_COEF:
+        raise ValueError(
+            f"solver {spec.name!r} forms a dense Hessian of {problem.n_coef}^2 entries, "
+            "which does not fit in memory; use solver='newton-cg' or 'lbfgs'"
+        )
+
+
+def choose_solver(problem) -> str:
+    """The ``solver="auto"`` rule, by problem shape.
+
+    - box bounds: L-BFGS-B is the only bound-aware smooth solver;
+    - liblinear's objective: the trust-region Newton-CG (liblinear's own method);
+    - dense X with few coefficients: Newton with a Cholesky-factored Hessian
+      converges in a handful of passes over X;
+    - otherwise (sparse X, many coefficients): L-BFGS.
+    """
+    if problem.has_bounds:
+        return "lbfgs"
+    if problem.stopping == "liblinear":
+        return "newton-cg"
+    loss = problem.loss
+    if (
+        not is_sparse_backend(loss.X)
+        and not loss.multinomial
+        and problem.n_coef <= MAX_DENSE_HESSIAN_COEF
+        and loss.n_samples >= problem.n_coef
+    ):
+        return "newton-cholesky"
+    return "lbfgs"
+
+
+def _load_builtin_solvers() -> None:
+    # Imported here, not at module import, to keep `import logreg` light.
+    from . import lbfgs, newton_cholesky, trust_region  # noqa: F401
