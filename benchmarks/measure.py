@@ -22,6 +22,7 @@ import warnings
 
 # Rows used by the warm-up fit (enough for both classes to appear).
 _WARMUP_ROWS = 500
+_NOISE_WARNINGS = (DeprecationWarning, PendingDeprecationWarning)
 
 
 def _status_kb(field: str) -> int:
@@ -79,8 +80,11 @@ def _child(conn, peer_name, data_folder, opts):
                 peer.fit(X, y, C=opts["C"], tol=opts["tol"],
                          max_iter=opts["max_iter"])
                 times.append(time.perf_counter() - t0)
+        # Deprecation chatter (e.g. glum passing deprecated options to scipy)
+        # says nothing about the fit; ConvergenceWarning etc. are kept.
         messages = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
-                           for w in caught})
+                           for w in caught
+                           if not issubclass(w.category, _NOISE_WARNINGS)})
         conn.send({"ok": True, "coef": out.coef, "intercept": out.intercept,
                    "n_iter": out.n_iter, "times": times,
                    "peak_bytes": peak_bytes, "peak_exact": exact,

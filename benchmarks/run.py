@@ -14,6 +14,7 @@ import argparse
 import fnmatch
 import shlex
 import sys
+import time
 from pathlib import Path
 
 from benchmarks.harness import SPEEDUP_RULE, Options, run_problem
@@ -104,12 +105,14 @@ def main(argv=None):
     machine = machine_info(versions)
     print(f"machine: {machine_line(machine)}")
 
+    t_start = time.perf_counter()
     results = []
     for name in problems:
         res = run_problem(PROBLEMS[name], peers, opts, unavailable)
         print(f"\n### {name}\n\n{table(res)}")
         results.append(res)
     print(f"\n{SPEEDUP_RULE}")
+    print(f"total time {time.perf_counter() - t_start:.0f} s")
 
     out = args.out or str(DEFAULT_QUICK_OUT if args.quick else DEFAULT_OUT)
     if out != "-":

@@ -217,6 +217,22 @@ class LogisticLoss:
 
         return product
 
+    def flat_directions_without_curvature(self, penalized: np.ndarray) -> list[np.ndarray]:
+        """Index sets of directions along which the objective is flat.
+
+        The softmax is unchanged when the same number is added to column j of
+        every class's coefficients, so for a multinomial model each column
+        whose coefficients are not penalized (``penalized[j]`` False) gives a
+        direction with zero curvature: the flat indices ``k * p + j`` over k.
+        A Newton solver adds curvature there (the gradient is zero along it,
+        so the step is unchanged) instead of letting rounding pick a huge step.
+        """
+        if not self.multinomial:
+            return []
+        return [
+            np.arange(self.n_rows) * self.p + j for j in range(self.p) if not penalized[j]
+        ]
+
     # -- starting points ----------------------------------------------------
     def null_coef(self) -> np.ndarray:
         """Coefficients of the intercept-only model (zeros without intercept).

@@ -32,10 +32,24 @@ def newton_direction(H: np.ndarray, grad: np.ndarray) -> np.ndarray:
     return -(eigvec[:, keep] @ ((eigvec[:, keep].T @ grad) / eigval[keep]))
 
 
+def _add_curvature_on_flat_directions(H, flat):
+    """Make H positive definite along directions where the objective is flat.
+
+    The gradient has no component along them, so any positive curvature leaves
+    the Newton step unchanged; the scale (mean diagonal) keeps H well conditioned.
+    """
+    if not flat:
+        return
+    scale = max(float(np.mean(np.diag(H))), np.finfo(float).tiny)
+    for idx in flat:
+        H[np.ix_(idx, idx)] += scale / idx.size
+
+
 def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     loss, penalty = problem.loss, problem.penalty
     coef = np.array(coef0, dtype=np.float64)
     eta = loss.eta(coef)
+    flat = loss.flat_directions_without_curvature(penalty.alpha * penalty.factors > 0)
     message = "maximum number of iterations reached"
     converged = False
     n_iter = 0
@@ -53,6 +67,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             break
         H = loss.hessian(eta, prob)
         H[np.diag_indices_from(H)] += penalty.hessian_diag()
+        _add_curvature_on_flat_directions(H, flat)
         step = newton_direction(H, grad)
         direction_eta = loss.direction_eta(step)
         t, eta_new, objective_new = armijo_in_eta_space(

@@ -22,6 +22,8 @@ from .base import SolverSpec, register
 # Acceptance thresholds on actual/predicted reduction, and radius update factors.
 _ETA0, _ETA1, _ETA2 = 1e-4, 0.25, 0.75
 _SIGMA1, _SIGMA2, _SIGMA3 = 0.25, 0.5, 4.0
+# Relative size below which a change of f is rounding noise.
+_RESOLUTION = 1e3 * np.finfo(float).eps
 
 
 def _truncated_cg(hess_product, grad, radius):
@@ -117,7 +119,17 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
                 f"newton-cg iter {n_iter + 1:3d}  objective {f:.10g}  actual {actual:.3e} "
                 f"predicted {predicted:.3e}  radius {radius:.3e}  cg {n_cg}"
             )
-        if actual > _ETA0 * predicted:
+        # Near the optimum the true decrease falls below float64 resolution of
+        # f; liblinear then stops, but the gradient still knows the way, so in
+        # "optimality" mode a step is also accepted when it shrinks the gradient.
+        unresolvable = abs(actual) <= _RESOLUTION * abs(f) and predicted <= _RESOLUTION * abs(f)
+        accept = actual > _ETA0 * predicted
+        if not liblinear_rule and unresolvable and not accept:
+            accept = np.linalg.norm(grad_new) < np.linalg.norm(grad)
+            if not accept:
+                message = "no further decrease possible (numerical precision reached)"
+                break
+        if accept:
             n_iter += 1
             coef = coef + step
             f, grad, eta, prob = f_new, grad_new, eta_new, prob_new
@@ -127,8 +139,11 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         if actual <= 0 and predicted <= 0:
             message = "no further decrease possible (numerical precision reached)"
             break
-        if abs(actual) <= 1e-12 * abs(f) and abs(predicted) <= 1e-12 * abs(f):
+        if liblinear_rule and abs(actual) <= 1e-12 * abs(f) and abs(predicted) <= 1e-12 * abs(f):
             message = "reductions below relative precision 1e-12"
+            break
+        if radius <= _RESOLUTION * (1.0 + np.linalg.norm(coef)):
+            message = "trust region collapsed (numerical precision reached)"
             break
     optimality = problem.optimality(coef, grad)
     if not liblinear_rule:
