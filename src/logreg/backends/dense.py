@@ -35,53 +35,67 @@ class DenseMatrix:
         out = self.X.T @ self._cast(r)
         return out.astype(np.float64, copy=False)
 
-    def _row_chunks(self):
+    def row_blocks(self, bytes_per_row=None):
+        """Consecutive row blocks (start, stop, view) of about 2 MiB each."""
         n, d = self.shape
-        step = max(256, _CHUNK_BYTES // max(1, d * self.dtype.itemsize))
+        per_row = bytes_per_row or d * self.dtype.itemsize
+        step = max(256, _CHUNK_BYTES // max(1, per_row))
         for start in range(0, n, step):
-            yield start, min(n, start + step)
+            stop = min(n, start + step)
+            yield start, stop, self.X[start:stop]
 
-    def sandwich(self, h: np.ndarray) -> np.ndarray:
-        """X^T diag(h) X by SYRK over row chunks (h >= 0) or GEMM (signed h).
+    def sandwich(self, h: np.ndarray, intercept_scale=None) -> np.ndarray:
+        """X^T diag(h) X, by SYRK over row chunks (h >= 0) or GEMM (signed h).
 
-        ``X.T @ (h[:, None] * X)`` would copy X and run GEMM on the full
-        matrix; chunking keeps the scaled copy in cache and SYRK does half the
-        flops.
+        With ``intercept_scale=s`` the result is bordered by a constant column
+        of value s: [[X'HX, s X'h], [s h'X, s^2 sum h]], all from the same
+        SYRK. ``X.T @ (h[:, None] * X)`` would copy X and run a full GEMM;
+        chunking keeps the scaled copy in cache and SYRK does half the flops.
         """
         n, d = self.shape
         h = np.asarray(h, dtype=np.float64)
         if np.any(h < 0):
-            return self._signed_sandwich(h)
+            return self._signed_sandwich(h, intercept_scale)
+        q = d + (intercept_scale is not None)
         syrk = blas.ssyrk if self.dtype == np.float32 else blas.dsyrk
-        acc = np.zeros((d, d), dtype=self.dtype, order="F")
+        acc = np.zeros((q, q), dtype=self.dtype, order="F")
         root = np.sqrt(h).astype(self.dtype, copy=False)
-        for start, stop in self._row_chunks():
-            chunk = self.X[start:stop] * root[start:stop, None]
-            if chunk.flags.c_contiguous:
-                # chunk.T is an F-ordered (d, rows) view: C = A A^T.
-                syrk(1.0, chunk.T, beta=1.0, c=acc, trans=0, overwrite_c=1)
-            else:
-                chunk = np.asfortranarray(chunk)
-                syrk(1.0, chunk, beta=1.0, c=acc, trans=1, overwrite_c=1)
+        for start, stop, rows in self.row_blocks(bytes_per_row=q * self.dtype.itemsize):
+            # An F-ordered (rows, q) block: SYRK reads it as A with trans=1.
+            block = np.empty((stop - start, q), dtype=self.dtype, order="F")
+            np.multiply(rows, root[start:stop, None], out=block[:, :d])
+            if q > d:
+                np.multiply(root[start:stop], intercept_scale, out=block[:, d])
+            syrk(1.0, block, beta=1.0, c=acc, trans=1, overwrite_c=1)
         out = np.triu(acc).astype(np.float64)
         return out + np.triu(out, 1).T
 
-    def _signed_sandwich(self, h: np.ndarray) -> np.ndarray:
+    def _signed_sandwich(self, h: np.ndarray, intercept_scale=None) -> np.ndarray:
         d = self.shape[1]
         acc = np.zeros((d, d), dtype=np.float64)
         hc = h.astype(self.dtype, copy=False)
-        for start, stop in self._row_chunks():
-            chunk = self.X[start:stop]
-            acc += chunk.T @ (chunk * hc[start:stop, None])
-        return acc
+        for start, stop, rows in self.row_blocks():
+            acc += rows.T @ (rows * hc[start:stop, None])
+        if intercept_scale is None:
+            return acc
+        return _bordered(acc, self.rmatvec(h), float(h.sum()), intercept_scale)
 
     def col_sq_norms(self, h: np.ndarray) -> np.ndarray:
         out = np.zeros(self.shape[1], dtype=np.float64)
         hc = np.asarray(h, dtype=self.dtype)
-        for start, stop in self._row_chunks():
-            chunk = self.X[start:stop]
-            out += hc[start:stop] @ (chunk * chunk)
+        for start, stop, rows in self.row_blocks():
+            out += hc[start:stop] @ (rows * rows)
         return out
 
     def take_rows(self, rows: np.ndarray) -> "DenseMatrix":
         return DenseMatrix(self.X[rows])
+
+
+def _bordered(core, border, corner, scale):
+    """[[core, s b], [s b', s^2 c]]: a Gram matrix with a constant column appended."""
+    d = core.shape[0]
+    out = np.empty((d + 1, d + 1))
+    out[:d, :d] = core
+    out[:d, d] = out[d, :d] = scale * border
+    out[d, d] = scale * scale * corner
+    return out

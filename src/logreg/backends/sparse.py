@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .dense import _CHUNK_BYTES, _bordered
+
 
 class SparseMatrix:
     """Products with a CSR or CSC matrix; X is never densified or re-formatted."""
@@ -27,9 +29,23 @@ class SparseMatrix:
         # X.T of a CSR matrix is a CSC view: no copy is made.
         return np.asarray(self.X.T @ self._cast(r), dtype=np.float64)
 
-    def sandwich(self, h: np.ndarray) -> np.ndarray:
+    def sandwich(self, h: np.ndarray, intercept_scale=None) -> np.ndarray:
+        """X^T diag(h) X densified; bordered by a constant column when asked."""
         weighted = sp.diags(self._cast(h)) @ self.X
-        return np.asarray((self.X.T @ weighted).toarray(), dtype=np.float64)
+        core = np.asarray((self.X.T @ weighted).toarray(), dtype=np.float64)
+        if intercept_scale is None:
+            return core
+        return _bordered(core, self.rmatvec(h), float(np.sum(h)), intercept_scale)
+
+    def row_blocks(self, bytes_per_row=None):
+        """Consecutive row blocks (start, stop, dense array) of about 2 MiB each."""
+        n, d = self.shape
+        rows_csr = self.X.tocsr() if self.X.format == "csc" else self.X
+        per_row = max(bytes_per_row or 0, d * self.dtype.itemsize)
+        step = max(16, _CHUNK_BYTES // max(1, per_row))
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            yield start, stop, rows_csr[start:stop].toarray()
 
     def col_sq_norms(self, h: np.ndarray) -> np.ndarray:
         sq = self.X.multiply(self.X)
