@@ -130,7 +130,8 @@ def test_sandwich(stored, rng, weights):
     expected, terms = _sandwich_reference(Xd, h)
     assert out.shape == (D, D)
     assert_close_to_terms(out, expected, terms, rtol_for(kind))
-    np.testing.assert_array_equal(out, out.T)
+    # symmetric (to rounding: the signed and sparse paths form both triangles)
+    assert_close_to_terms(out.T, out, terms, rtol_for(kind))
 
 
 def test_col_sq_norms(stored, rng):
@@ -197,12 +198,13 @@ def test_dense_float32_products_do_not_copy_x(order, rng):
     """A float64 operand must not make NumPy upcast (copy) a float32 X.
 
     NumPy reports its data allocations to tracemalloc, so the peak traced
-    memory during a product shows whether a copy of X was made. X is 4 MiB
-    (float32) here: an upcast copy would be 8 MiB; a product's own output is
-    n * 8 bytes and a sandwich chunk at most 2 MiB (+ a reordered copy).
+    memory during a product shows whether a copy of X was made. X is 12 MB
+    (float32) here: an upcast copy would be 24 MB; a product's own output is
+    n * 8 bytes and the sandwich works on chunks of at most 2 MiB (a couple
+    of them alive at a time), so half of X's size is a generous ceiling.
     """
-    n, d = 20000, 50
-    X = np.asarray(rng.normal(size=(n, d)), dtype=np.float32, order=order)
+    n, d = 60000, 50
+    X = np.asarray(rng.standard_normal(size=(n, d), dtype=np.float32), order=order)
     backend = DenseMatrix(X)
     w = rng.normal(size=d)
     r = rng.normal(size=n)
@@ -210,9 +212,9 @@ def test_dense_float32_products_do_not_copy_x(order, rng):
     for name, call, limit in [
         ("matvec", lambda: backend.matvec(w), X.nbytes // 4),
         ("rmatvec", lambda: backend.rmatvec(r), X.nbytes // 4),
-        ("sandwich", lambda: backend.sandwich(h), X.nbytes),
-        ("signed sandwich", lambda: backend.sandwich(h - 0.5), X.nbytes),
-        ("col_sq_norms", lambda: backend.col_sq_norms(h), X.nbytes),
+        ("sandwich", lambda: backend.sandwich(h), X.nbytes // 2),
+        ("signed sandwich", lambda: backend.sandwich(h - 0.5), X.nbytes // 2),
+        ("col_sq_norms", lambda: backend.col_sq_norms(h), X.nbytes // 2),
     ]:
         tracemalloc.start()
         try:
@@ -310,3 +312,71 @@ def test_sparse_stays_sparse_and_in_format(kind, rng):
 def test_sparse_rejects_other_formats():
     with pytest.raises(ValueError, match="CSR or CSC"):
         SparseMatrix(sp.coo_matrix(make_X(6, 3)))
+
+
+# -- the bordered sandwich (a constant column appended) and row blocks -------------------
+
+
+@pytest.mark.parametrize("weights", ["positive", "with_zeros", "signed"])
+@pytest.mark.parametrize("scale", [1.0, 2.5])
+def test_bordered_sandwich(stored, rng, weights, scale):
+    """sandwich(h, intercept_scale=s) = Z^T diag(h) Z with Z = [X, s 1]."""
+    kind, _, backend, Xd = stored
+    h = rng.uniform(0.1, 2.0, size=N)
+    if weights == "with_zeros":
+        h[rng.random(N) < 0.4] = 0.0
+    elif weights == "signed":
+        h = rng.normal(size=N)
+    Z = np.hstack([Xd, np.full((N, 1), scale)])
+    expected, terms = _sandwich_reference(Z, h)
+    out = backend.sandwich(h, intercept_scale=scale)
+    assert out.shape == (D + 1, D + 1)
+    assert_close_to_terms(out, expected, terms, rtol_for(kind))
+    # the unbordered part is the plain sandwich
+    assert_close_to_terms(out[:D, :D], backend.sandwich(h), terms[:D, :D], rtol_for(kind))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_dense_bordered_sandwich_many_chunks_exact(dtype, order):
+    """As the exact chunk test above, with the constant column (scale 2) bordered in."""
+    d = 7
+    step = _rows_per_chunk(d + 1, dtype)
+    n = 2 * step + step // 3 + 5
+    rng = np.random.default_rng(8)
+    Xi = rng.integers(-2, 3, size=(n, d))
+    hi = rng.choice([0, 1, 4, 9], size=n)
+    Zi = np.hstack([Xi, np.full((n, 1), 2)])
+    expected = (Zi.T * hi) @ Zi
+    assert np.abs(expected).max() < 2**24
+    X = np.asarray(Xi, dtype=dtype, order=order)
+    out = DenseMatrix(X).sandwich(hi.astype(np.float64), intercept_scale=2.0)
+    np.testing.assert_array_equal(out, expected.astype(np.float64))
+
+
+@pytest.mark.parametrize("bytes_per_row", [None, 1, 10_000])
+def test_row_blocks_cover_x_in_order(stored, bytes_per_row):
+    kind, X, backend, Xd = stored
+    blocks = list(backend.row_blocks(bytes_per_row=bytes_per_row))
+    assert blocks[0][0] == 0 and blocks[-1][1] == N
+    for (s0, e0, _), (s1, _, _) in zip(blocks, blocks[1:]):
+        assert e0 == s1 and e0 > s0
+    for start, stop, block in blocks:
+        np.testing.assert_array_equal(densify(block), Xd[start:stop])
+        assert np.asarray(block).dtype == kind_dtype(kind)
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+def test_row_blocks_many_blocks(kind, monkeypatch):
+    """With a tiny block size the blocks are many and still tile X exactly."""
+    from logreg.backends import sparse as sparse_module
+
+    monkeypatch.setattr(dense_module, "_CHUNK_BYTES", 1)
+    monkeypatch.setattr(sparse_module, "_CHUNK_BYTES", 1)
+    n = 1000 + 37
+    X = convert(make_X(n, 4, seed=9), kind)
+    Xd = densify(X)
+    blocks = list(as_design_matrix(X).row_blocks())
+    assert len(blocks) > 3
+    np.testing.assert_array_equal(np.vstack([densify(b) for _, _, b in blocks]), Xd)
+    assert [b[0] for b in blocks] == sorted(b[0] for b in blocks)

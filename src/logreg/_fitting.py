@@ -58,6 +58,9 @@ def build_problem(
     penalty = L2Penalty(alpha, factors, loss.n_rows)
     flat_lower = flat_upper = None
     if lower is not None or upper is not None:
+        shape = np.shape(lower if lower is not None else upper)
+        lower = np.full(shape, -np.inf) if lower is None else lower
+        upper = np.full(shape, np.inf) if upper is None else upper
         flat_lower = _with_free_intercept(lower, fit_intercept, -np.inf)
         flat_upper = _with_free_intercept(upper, fit_intercept, np.inf)
     counts = (1, 1)

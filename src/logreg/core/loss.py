@@ -73,7 +73,6 @@ class LogisticLoss:
             self.Y[np.arange(self.n_samples), self.y] = 1.0
         else:
             self.y = np.asarray(y, dtype=np.float64)
-            self._wy = self.w * self.y
         self.offset = None if offset is None else np.asarray(offset, dtype=np.float64)
 
     # -- coefficient layout -------------------------------------------------
@@ -115,18 +114,31 @@ class LogisticLoss:
 
     # -- values in eta space ------------------------------------------------
     def value(self, eta: np.ndarray) -> float:
-        """Weighted mean negative log-likelihood at eta."""
+        """Weighted mean negative log-likelihood at eta.
+
+        Every per-sample loss is formed as a sum of non-negative terms, so a
+        confidently correct sample's tiny loss keeps its relative precision
+        (no difference of two numbers of size |eta|, per sample or in a sum).
+        """
         if self.multinomial:
-            lse = logsumexp(eta, axis=1)
-            picked = eta[np.arange(self.n_samples), self.y]
-            return float(self.w @ (lse - picked))
-        # log(1 + e^eta) = log1p(e^-|eta|) + max(eta, 0): never overflows, and
-        # two SIMD ufuncs are several times faster than np.logaddexp.
-        softplus = np.abs(eta)
-        np.negative(softplus, out=softplus)
-        np.exp(softplus, out=softplus)
-        np.log1p(softplus, out=softplus)
-        return float(self.w @ softplus + self.w @ np.maximum(eta, 0.0) - self._wy @ eta)
+            rows = np.arange(self.n_samples)
+            top = eta.argmax(axis=1)
+            m = eta[rows, top]
+            others = np.exp(eta - m[:, None])
+            others[rows, top] = 0.0
+            # logsumexp - eta_y = (max - eta_y) + log1p(sum of the others' exp(eta_k - max))
+            per_sample = (m - eta[rows, self.y]) + np.log1p(others.sum(axis=1))
+            return float(self.w @ per_sample)
+        # log(1 + e^eta) - y eta = log1p(e^-|eta|) + (max(eta, 0) - y eta), where
+        # the bracket is exactly 0 or |eta| for y in {0, 1}.
+        bracket = np.maximum(eta, 0.0)
+        bracket -= self.y * eta
+        per_sample = np.abs(eta)
+        np.negative(per_sample, out=per_sample)
+        np.exp(per_sample, out=per_sample)
+        np.log1p(per_sample, out=per_sample)
+        per_sample += bracket
+        return float(self.w @ per_sample)
 
     def probabilities(self, eta: np.ndarray) -> np.ndarray:
         """P(y = 1) (binary, shape (n,)) or the softmax matrix (n, K)."""

@@ -10,7 +10,7 @@ When n is much larger than the number of coefficients, forming the exact
 Hessian costs many passes' worth of flops while a Hessian from a random subset
 of rows is almost as good a step far from the optimum (sub-sampled Newton;
 Roosta-Khorasani & Mahoney 2019, Math. Program. 174). The solver starts with
-a subset of ``max(32 * n_coef, 8192)`` rows and quadruples it whenever an
+a subset of ``max(32 * p, 8192)`` rows (p coefficients per class) and quadruples it whenever an
 iteration reduces the optimality violation by less than a factor 2, up to all
 rows, where it is exact Newton with its quadratic convergence. The gradient is
 always exact, so the stopping rule is unaffected.
@@ -61,13 +61,13 @@ _MIN_ROWS = 8192
 _SLOW_CONTRACTION = 0.5
 
 
-def _row_subsets(n_samples, n_coef):
+def _row_subsets(n_samples, n_per_row):
     """Sorted random row subsets of growing size, ending with None (all rows).
 
     Seeded, so fits are deterministic.
     """
     rng = np.random.default_rng(0)
-    size = max(_ROWS_PER_COEF * n_coef, _MIN_ROWS)
+    size = max(_ROWS_PER_COEF * n_per_row, _MIN_ROWS)
     while 2 * size < n_samples:
         yield np.sort(rng.choice(n_samples, size, replace=False))
         size *= 4
@@ -80,7 +80,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     coef = np.array(coef0, dtype=np.float64)
     eta = loss.eta(coef)
     flat = loss.flat_directions_without_curvature(penalty.alpha * penalty.factors > 0)
-    subsets = _row_subsets(loss.n_samples, problem.n_coef)
+    subsets = _row_subsets(loss.n_samples, loss.p)
     rows = next(subsets)
     message = "maximum number of iterations reached"
     converged = False

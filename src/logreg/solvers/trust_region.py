@@ -140,7 +140,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             message = "no further decrease possible (numerical precision reached)"
             break
         if liblinear_rule and abs(actual) <= 1e-12 * abs(f) and abs(predicted) <= 1e-12 * abs(f):
-            message = "reductions below relative precision 1e-12"
+            # liblinear ends here normally (only max_iter counts as failure).
+            converged, message = True, "reductions below relative precision 1e-12 (liblinear's rule)"
             break
         if radius <= _RESOLUTION * (1.0 + np.linalg.norm(coef)):
             message = "trust region collapsed (numerical precision reached)"
