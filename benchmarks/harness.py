@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from benchmarks.measure import run_fit
+from benchmarks.measure import run_fit, wait_until_idle
 from benchmarks.objectives import objective
 from benchmarks.peers import PEERS
 from benchmarks.problems import Problem, ensure_cached, load, load_meta
@@ -28,6 +28,10 @@ SPEEDUP_RULE = (
     "because it minimises a different objective. '-' means no scikit-learn fit "
     "was that accurate.")
 
+# Fits during which other processes kept more than this many cores busy on
+# average are flagged: their times are not trustworthy (the machine is shared).
+BUSY_CORES = 0.25
+
 
 @dataclass
 class Options:
@@ -39,6 +43,7 @@ class Options:
     timeout: float = 600.0
     force: bool = False
     quick: bool = False
+    wait_idle: float = 0.0
 
 
 @dataclass
@@ -52,6 +57,7 @@ class FitRecord:
     subopt: float | None = None
     peak_bytes: int | None = None
     peak_exact: bool = True
+    foreign_cores: float | None = None
     warnings: list = field(default_factory=list)
     speedup: float | None = None
     speedup_vs: str = ""
@@ -59,6 +65,11 @@ class FitRecord:
     @property
     def time_s(self):
         return min(self.times) if self.times else None
+
+    @property
+    def disturbed(self) -> bool:
+        """Other processes used a noticeable share of the CPU while timing."""
+        return (self.foreign_cores or 0.0) > BUSY_CORES
 
     @property
     def library(self):
@@ -126,6 +137,8 @@ def run_problem(problem: Problem, peer_names, opts: Options,
             records.append(FitRecord(peer.name, "skipped", reason))
             log(f"  {peer.name:24s} skipped: {reason}")
             continue
+        if opts.wait_idle > 0:
+            wait_until_idle(opts.wait_idle, BUSY_CORES, log=log)
         res = run_fit(peer.name, folder, C=opts.C, tol=opts.tol,
                       max_iter=opts.max_iter, repeats=opts.repeats,
                       repeat_budget=opts.repeat_budget, timeout=opts.timeout)
@@ -147,9 +160,11 @@ def run_problem(problem: Problem, peer_names, opts: Options,
             objective=value,
             subopt=suboptimality(value, references[peer.objective]["objective"]),
             peak_bytes=res["peak_bytes"], peak_exact=res["peak_exact"],
-            warnings=res["warnings"])
+            foreign_cores=res["foreign_cores"], warnings=res["warnings"])
         records.append(rec)
         log(f"  {peer.name:24s} {rec.time_s:8.3f} s  subopt {rec.subopt:9.1e}  "
-            f"peak {rec.peak_bytes / 1e6:8.1f} MB  iters {rec.n_iter}")
+            f"peak {rec.peak_bytes / 1e6:8.1f} MB  iters {rec.n_iter}"
+            + (f"  (other processes busy: {rec.foreign_cores:.1f} cores)"
+               if rec.disturbed else ""))
     assign_speedups(records)
     return ProblemResult(problem, meta, references, records)

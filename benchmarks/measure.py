@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import time
 import traceback
 import warnings
@@ -31,6 +32,39 @@ def _status_kb(field: str) -> int:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def _cpu_seconds():
+    """(busy CPU seconds of the whole machine, CPU seconds of this process).
+
+    Their difference over a fit is CPU time used by *other* processes (steal
+    time included): on a shared machine this tells whether a timing was
+    disturbed.
+    """
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return busy, time.process_time()
+
+
+def wait_until_idle(max_wait: float, threshold: float, log=print) -> None:
+    """Sleep until other processes use <= threshold cores (1 s samples).
+
+    Gives up after max_wait seconds; the fit is then flagged as disturbed by
+    the foreign-CPU measurement anyway.
+    """
+    deadline = time.monotonic() + max_wait
+    announced = False
+    while time.monotonic() < deadline:
+        busy0, own0 = _cpu_seconds()
+        time.sleep(1.0)
+        busy1, own1 = _cpu_seconds()
+        if (busy1 - busy0) - (own1 - own0) <= threshold:
+            return
+        if not announced:
+            log(f"  (machine busy, waiting up to {max_wait:.0f} s for it to go idle)")
+            announced = True
 
 
 def _reset_peak() -> bool:
@@ -64,6 +98,7 @@ def _child(conn, peer_name, data_folder, opts):
         gc.collect()
         exact = _reset_peak()
         base_kb = _status_kb("VmRSS") if exact else _status_kb("VmHWM")
+        busy0, own0 = _cpu_seconds()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             t0 = time.perf_counter()
@@ -80,6 +115,11 @@ def _child(conn, peer_name, data_folder, opts):
                 peer.fit(X, y, C=opts["C"], tol=opts["tol"],
                          max_iter=opts["max_iter"])
                 times.append(time.perf_counter() - t0)
+        busy1, own1 = _cpu_seconds()
+        # Average number of cores busy with other work while we were timing;
+        # /proc/stat ticks are 10 ms, so very short fits give no estimate.
+        foreign = ((busy1 - busy0) - (own1 - own0)) / sum(times)
+        foreign_cores = max(0.0, foreign) if sum(times) >= 0.5 else None
         # Deprecation chatter (e.g. glum passing deprecated options to scipy)
         # says nothing about the fit; ConvergenceWarning etc. are kept.
         messages = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
@@ -88,6 +128,7 @@ def _child(conn, peer_name, data_folder, opts):
         conn.send({"ok": True, "coef": out.coef, "intercept": out.intercept,
                    "n_iter": out.n_iter, "times": times,
                    "peak_bytes": peak_bytes, "peak_exact": exact,
+                   "foreign_cores": foreign_cores,
                    "warnings": messages})
     except BaseException as exc:  # noqa: BLE001 - report every failure to the parent
         conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}",
@@ -102,8 +143,10 @@ def run_fit(peer_name: str, data_folder, *, C: float, tol: float,
     """Fit ``peer_name`` on cached data in a fresh process; return a dict.
 
     Keys on success: coef, intercept, n_iter, times, peak_bytes, peak_exact,
-    warnings.  On failure: ok=False and error (also for timeouts and crashes
-    such as the OOM killer).
+    foreign_cores (CPU use of other processes during the timed fits, in
+    cores; None for fits too short to tell), warnings.  On failure:
+    ok=False and error (also for timeouts and crashes such as the OOM
+    killer).
     """
     ctx = multiprocessing.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
@@ -116,7 +159,7 @@ def run_fit(peer_name: str, data_folder, *, C: float, tol: float,
     try:
         if not recv.poll(timeout):
             proc.kill()
-            return {"ok": False, "error": f"timeout after {timeout:.0f} s (killed)"}
+            return {"ok": False, "error": f"timeout after {timeout:g} s (killed)"}
         try:
             return recv.recv()
         except EOFError:

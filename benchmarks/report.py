@@ -49,7 +49,7 @@ def _mem_total_gib() -> float | None:
     return None
 
 
-def machine_info(library_versions: dict) -> dict:
+def machine_info(library_versions: dict, locations: dict | None = None) -> dict:
     """CPU, cores, memory, library versions, BLAS / OpenMP (threadpoolctl)."""
     import numpy
     import scipy
@@ -75,6 +75,7 @@ def machine_info(library_versions: dict) -> dict:
         "python": platform.python_version(),
         "versions": {"numpy": numpy.__version__, "scipy": scipy.__version__,
                      **library_versions},
+        "locations": locations or {},
         "threadpools": pools,
         "env": env,
     }
@@ -96,11 +97,15 @@ def machine_block(info: dict) -> str:
              f"- memory: {mem}",
              f"- Python {info['python']}; "
              + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
+             *[f"- {lib} imported from `{path}`"
+               for lib, path in info.get("locations", {}).items()],
              "- thread pools (threadpoolctl):"]
     for p in info["threadpools"]:
-        lines.append(f"  - {p['user_api']}: {p['internal_api']} {p['version']}, "
-                     f"{p['num_threads']} threads, layer {p['threading_layer']}, "
-                     f"arch {p['architecture']} (`{p['file']}`)")
+        parts = [f"{p['internal_api']} {p['version'] or ''}".strip(),
+                 f"{p['num_threads']} threads"]
+        parts += [f"{label} {p[key]}" for key, label in
+                  (("threading_layer", "layer"), ("architecture", "arch")) if p[key]]
+        lines.append(f"  - {p['user_api']}: {', '.join(parts)} (`{p['file']}`)")
     env = ", ".join(f"`{k}={v}`" for k, v in info["env"].items()) or "none set"
     lines.append(f"- threading/BLAS environment variables: {env}")
     return "\n".join(lines)
@@ -121,6 +126,9 @@ def _row(rec, x_bytes) -> list:
     if rec.status != "ok":
         notes.append(f"{rec.status}: {rec.reason}")
         return [rec.peer] + ["-"] * (len(COLUMNS) - 2) + ["; ".join(notes)]
+    if rec.disturbed:
+        notes.append(f"BUSY machine: other processes used {rec.foreign_cores:.1f} "
+                     "cores while timing, time unreliable")
     if not rec.peak_exact:
         notes.append("peak approx (could not reset VmHWM)")
     notes += [w[:120] for w in rec.warnings]
@@ -189,7 +197,8 @@ Columns: **time s** best wall time over **runs** fits; **objective** computed
 by the harness from `coef_`/`intercept_`; **subopt** = (objective -
 reference) / max(1, |reference|); **peak MB** peak RSS of the fit beyond the
 loaded data (fresh process); **peak/X** that peak divided by the size of X
-(target for logreg: <= 1.2 plus O(n + d^2)).
+(target for logreg: <= 1.2 plus O(n + d^2)); **BUSY machine** in notes: other
+processes used the CPUs while that fit was timed, so its time is unreliable.
 
 Comparison rule: {SPEEDUP_RULE}
 
@@ -216,8 +225,13 @@ def update_results(path: Path, results: list, run: dict) -> None:
     path.write_text(_header(run) + "\n".join(sections[n] for n in order))
 
 
-def run_info(args_command: str, opts, machine: dict) -> dict:
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def run_info(args_command: str, opts, machine: dict, started: str) -> dict:
+    """What RESULTS.md records about a run (``started``: from now_utc())."""
+    return {"date": started,
             "command": args_command, "quick": opts.quick, "C": opts.C,
             "tol": opts.tol, "max_iter": opts.max_iter, "machine": machine,
             "argv": sys.argv}

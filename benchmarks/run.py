@@ -20,7 +20,8 @@ from pathlib import Path
 from benchmarks.harness import SPEEDUP_RULE, Options, run_problem
 from benchmarks.peers import DEFAULT_PEERS, PEERS, library_status
 from benchmarks.problems import CACHE_DIR, DEFAULT_PROBLEMS, PROBLEMS
-from benchmarks.report import machine_info, machine_line, run_info, table, update_results
+from benchmarks.report import (machine_info, machine_line, now_utc, run_info, table,
+                               update_results)
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
 # Quick runs are smoke tests; keep them out of the committed RESULTS.md.
@@ -66,6 +67,9 @@ def parse_args(argv=None):
                    help="repeat a fit only while the total stays under this (s)")
     p.add_argument("--timeout", type=float, default=600.0,
                    help="seconds per (problem, peer) before the fit is killed")
+    p.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
+                   help="before each fit, wait up to this long for other processes "
+                   "to leave the CPUs idle (shared machines)")
     p.add_argument("--force", action="store_true",
                    help="also run dense-Hessian solvers on problems with many parameters")
     p.add_argument("--list", action="store_true", help="list problems and peers")
@@ -90,22 +94,24 @@ def main(argv=None):
     peers = _select(args.peers, list(PEERS), DEFAULT_PEERS, groups, "peer")
     opts = Options(C=args.C, tol=args.tol, max_iter=args.max_iter,
                    repeats=args.repeats, repeat_budget=args.repeat_budget,
-                   timeout=args.timeout, force=args.force, quick=args.quick)
+                   timeout=args.timeout, force=args.force, quick=args.quick,
+                   wait_idle=args.wait_idle)
 
-    versions, unavailable = {}, {}
+    versions, locations, unavailable = {}, {}, {}
     for lib in dict.fromkeys(PEERS[p].library for p in peers):
         try:
             version, location = library_status(lib)
             versions[lib] = version
-            if lib == "logreg":
+            if lib == "logreg":  # installed package or src/ fallback?
+                locations[lib] = location
                 print(f"logreg {version} imported from {location}")
         except Exception as exc:  # noqa: BLE001 - any import failure means "skip"
             unavailable[lib] = f"{lib} not importable ({type(exc).__name__}: {exc})"
             print(f"NOTE: {unavailable[lib]}; its peers are skipped.")
-    machine = machine_info(versions)
+    machine = machine_info(versions, locations)
     print(f"machine: {machine_line(machine)}")
 
-    t_start = time.perf_counter()
+    started, t_start = now_utc(), time.perf_counter()
     results = []
     for name in problems:
         res = run_problem(PROBLEMS[name], peers, opts, unavailable)
@@ -118,7 +124,7 @@ def main(argv=None):
     if out != "-":
         command = " ".join(["python -m benchmarks.run"] +
                            [shlex.quote(a) for a in sys.argv[1:]])
-        update_results(Path(out), results, run_info(command, opts, machine))
+        update_results(Path(out), results, run_info(command, opts, machine, started))
         print(f"\nwrote {out}")
 
 
