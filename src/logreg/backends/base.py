@@ -30,6 +30,9 @@ class DesignMatrix(Protocol):
     def rmatvec(self, r: np.ndarray) -> np.ndarray:
         """X.T @ r for r of shape (n,) or (n, k)."""
 
+    def round_trip(self, v: np.ndarray, transform) -> np.ndarray:
+        """X.T @ transform(start, stop, X[start:stop] @ v), chunk by chunk."""
+
     def sandwich(self, h: np.ndarray) -> np.ndarray:
         """X.T @ diag(h) @ X as a dense (d, d) float64 array."""
 

@@ -29,6 +29,10 @@ class SparseMatrix:
         # X.T of a CSR matrix is a CSC view: no copy is made.
         return np.asarray(self.X.T @ self._cast(r), dtype=np.float64)
 
+    def round_trip(self, v: np.ndarray, transform) -> np.ndarray:
+        """X.T @ transform(0, n, X @ v): sparse products stream X twice anyway."""
+        return self.rmatvec(transform(0, self.shape[0], self.matvec(v)))
+
     def sandwich(self, h: np.ndarray, intercept_scale=None) -> np.ndarray:
         """X^T diag(h) X densified; bordered by a constant column when asked."""
         weighted = sp.diags(self._cast(h)) @ self.X
@@ -37,12 +41,12 @@ class SparseMatrix:
             return core
         return _bordered(core, self.rmatvec(h), float(np.sum(h)), intercept_scale)
 
-    def row_blocks(self, bytes_per_row=None):
-        """Consecutive row blocks (start, stop, dense array) of about 2 MiB each."""
+    def row_blocks(self, bytes_per_row=None, block_bytes=None):
+        """Consecutive row blocks (start, stop, dense array) of about ``block_bytes``."""
         n, d = self.shape
         rows_csr = self.X.tocsr() if self.X.format == "csc" else self.X
         per_row = max(bytes_per_row or 0, d * self.dtype.itemsize)
-        step = max(16, _CHUNK_BYTES // max(1, per_row))
+        step = max(16, (block_bytes or _CHUNK_BYTES) // max(1, per_row))
         for start in range(0, n, step):
             stop = min(n, start + step)
             yield start, stop, rows_csr[start:stop].toarray()
