@@ -1,4 +1,4 @@
-"""Backtracking line search that moves in eta space (no pass over X per trial)."""
+"""Helpers shared by the Newton solvers: the eta-space line search and Hessian repair."""
 
 from __future__ import annotations
 
@@ -27,3 +27,16 @@ def armijo_in_eta_space(problem, coef, eta, step, direction_eta, objective, slop
             return t, eta_t, value
         t *= 0.5
     return 0.0, eta, objective
+
+
+def add_curvature_on_flat_directions(H, flat):
+    """Make H positive definite along directions where the objective is flat.
+
+    The gradient has no component along them, so any positive curvature leaves
+    the Newton step unchanged; the scale (mean diagonal) keeps H well conditioned.
+    """
+    if not flat:
+        return
+    scale = max(float(np.mean(np.diag(H))), np.finfo(float).tiny)
+    for idx in flat:
+        H[np.ix_(idx, idx)] += scale / idx.size

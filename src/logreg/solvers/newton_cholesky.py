@@ -23,7 +23,7 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve, eigh
 
 from ..core.result import SolverResult
 from .base import SolverSpec, register
-from .line_search import armijo_in_eta_space
+from .line_search import add_curvature_on_flat_directions, armijo_in_eta_space
 
 
 def newton_direction(H: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -39,19 +39,6 @@ def newton_direction(H: np.ndarray, grad: np.ndarray) -> np.ndarray:
     cutoff = max(eigval.max(), 0.0) * H.shape[0] * np.finfo(float).eps * 10
     keep = eigval > cutoff
     return -(eigvec[:, keep] @ ((eigvec[:, keep].T @ grad) / eigval[keep]))
-
-
-def _add_curvature_on_flat_directions(H, flat):
-    """Make H positive definite along directions where the objective is flat.
-
-    The gradient has no component along them, so any positive curvature leaves
-    the Newton step unchanged; the scale (mean diagonal) keeps H well conditioned.
-    """
-    if not flat:
-        return
-    scale = max(float(np.mean(np.diag(H))), np.finfo(float).tiny)
-    for idx in flat:
-        H[np.ix_(idx, idx)] += scale / idx.size
 
 
 # Subset growth: start size per coefficient, minimum size, and the contraction
@@ -107,7 +94,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         previous = optimality
         H = loss.hessian(eta, prob, rows=rows)
         H[np.diag_indices_from(H)] += penalty.hessian_diag()
-        _add_curvature_on_flat_directions(H, flat)
+        add_curvature_on_flat_directions(H, flat)
         step = newton_direction(H, grad)
         direction_eta = loss.direction_eta(step)
         t, eta_new, objective_new = armijo_in_eta_space(
