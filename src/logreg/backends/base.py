@@ -33,8 +33,16 @@ class DesignMatrix(Protocol):
     def round_trip(self, v: np.ndarray, transform) -> np.ndarray:
         """X.T @ transform(start, stop, X[start:stop] @ v), chunk by chunk."""
 
-    def sandwich(self, h: np.ndarray) -> np.ndarray:
-        """X.T @ diag(h) @ X as a dense (d, d) float64 array."""
+    def sandwich(self, h: np.ndarray, intercept_scale: float | None = None) -> np.ndarray:
+        """X.T @ diag(h) @ X as a dense (d, d) float64 array.
+
+        With ``intercept_scale=s``, bordered by a constant column of value s:
+        the (d + 1, d + 1) Gram matrix of [X, s].
+        """
+
+    def row_blocks(self, bytes_per_row=None, block_bytes=None):
+        """Yield (start, stop, dense rows) covering X in order, in blocks of
+        about ``block_bytes`` (used to build dense Hessian blocks)."""
 
     def col_sq_norms(self, h: np.ndarray) -> np.ndarray:
         """sum_i h_i x_ij**2 for every column j."""
