@@ -225,8 +225,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         def run(i, key):
             problem = problem_for(key)
+            start = warm[i] if warm[i] is not None and warm[i].size == problem.n_coef else None
             result = solve_problem(
-                problem, solver, warm[i], tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
+                problem, solver, start, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
             )
             return problem, result
 
