@@ -261,13 +261,18 @@ class LogisticLoss:
             prob = self.probabilities(eta)
         d, s = self.n_features, self.intercept_scaling
         if self.multinomial:
-            wprob = prob * self.w[:, None]
+            w = self.w
 
             def weigh(start, stop, U, b):
+                # T = w p (U - <p, U>), in place: U is a fresh product, and no
+                # other (n, K) array is kept alive (peak memory).
                 if b is not None:
                     U += b
                 P = prob[start:stop]
-                return wprob[start:stop] * (U - np.einsum("ik,ik->i", P, U)[:, None])
+                U -= np.einsum("ik,ik->i", P, U)[:, None]
+                U *= P
+                U *= w[start:stop, None]
+                return U
 
         else:
             h = self.w * prob * (1.0 - prob)

@@ -180,12 +180,13 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     diag = penalty.hessian_diag()
 
     def evaluate(c):
-        eta = loss.eta(c)
-        value, resid, prob = loss.value_and_residual(eta)
+        # Only the probabilities are kept: the Hessian products need nothing
+        # else, and each (n, K) array dropped lowers the peak memory.
+        value, resid, prob = loss.value_and_residual(loss.eta(c))
         grad = loss.gradient_from_residual(resid) + penalty.gradient(c)
-        return value + penalty.value(c), grad, eta, prob
+        return value + penalty.value(c), grad, prob
 
-    f, grad, eta, prob = evaluate(coef)
+    f, grad, prob = evaluate(coef)
     gnorm0 = np.linalg.norm(grad)
     rows = _preconditioner_rows(loss.n_samples, loss.p)
     precond = _preconditioner(problem, prob, rows)
@@ -203,7 +204,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     message = "optimality within tol" if converged else "maximum number of iterations reached"
     n_iter = 0
     while not converged and n_iter < max_iter:
-        loss_hv = loss.hessian_operator(eta, prob)
+        loss_hv = loss.hessian_operator(None, prob)
 
         def hess_product(v):
             return loss_hv(v) + diag * v
@@ -211,7 +212,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         step, resid, n_cg = _truncated_cg(hess_product, grad, radius, precond)
         g_dot_s = grad @ step
         predicted = -0.5 * (g_dot_s - step @ resid)
-        f_new, grad_new, eta_new, prob_new = evaluate(coef + step)
+        f_new, grad_new, prob_new = evaluate(coef + step)
         actual = f - f_new
         step_norm = np.sqrt(step @ precond.multiply(step))
         if n_iter == 0 and radius > step_norm:
@@ -244,7 +245,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         if accept:
             n_iter += 1
             coef = coef + step
-            f, grad, eta, prob = f_new, grad_new, eta_new, prob_new
+            f, grad, prob = f_new, grad_new, prob_new
             if precond is not _Identity:
                 precond = _preconditioner(problem, prob, rows)
             if done(grad):
