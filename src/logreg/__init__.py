@@ -11,6 +11,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "LogisticRegression": ("logreg.estimator", "LogisticRegression"),
     "SeparationWarning": ("logreg.exceptions", "SeparationWarning"),
+    "save": ("logreg.io", "save"),
+    "load": ("logreg.io", "load"),
+    "ModelFileError": ("logreg.io", "ModelFileError"),
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
