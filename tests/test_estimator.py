@@ -121,3 +121,10 @@ def test_fit_does_not_modify_inputs():
     np.testing.assert_array_equal(Xc, X)
     np.testing.assert_array_equal(yc, y2)
     np.testing.assert_array_equal(sw, swc)
+
+
+def test_unpenalized_fit_on_a_dataframe_warns_only_about_separation():
+    df = pd.DataFrame(X[:, :2], columns=["a", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LogisticRegression(C=np.inf).fit(df, y2)  # overlapping classes: no warning at all

@@ -300,7 +300,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _warn_if_separated(self, X, y_enc, sample_weight, multinomial):
         """Warn when the unpenalized fit classifies every (weighted) sample correctly."""
-        decision = self.decision_function(X)
+        decision = self._scores(X)  # X is validated already: no second check
         used = sample_weight > 0
         if decision.ndim == 1:
             separated = np.all(np.where(y_enc[used] == 1, decision[used] > 0, decision[used] < 0))
@@ -319,7 +319,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Linear predictor: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
         check_is_fitted(self)
-        X = v.validate_predict_data(self, X)
+        return self._scores(v.validate_predict_data(self, X))
+
+    def _scores(self, X):
         scores = X @ self.coef_.T.astype(X.dtype, copy=False)
         scores = np.asarray(scores, dtype=np.float64) + self.intercept_
         return scores.ravel() if scores.shape[1] == 1 else scores
