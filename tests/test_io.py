@@ -442,7 +442,7 @@ def test_bad_pipeline_structure(tmp_path):
         steps.reverse()
 
     rewrite(path, swap)
-    expect_error(path, r"steps\[0\]: expected a StandardScaler step, got 'LogisticRegression'")
+    expect_error(path, r"steps\[0\]: expected a FormulaTransformer or StandardScaler step, got 'LogisticRegression'")
     save(make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y), path)
     rewrite(path, lambda d: d["payload"]["model"]["steps"][0][1]["fitted"].update(scale_=None))
     expect_error(path, "scale_: missing")

@@ -2,9 +2,17 @@
 
 A model file holds a fitted :class:`logreg.LogisticRegression`, or a fitted
 :class:`sklearn.pipeline.Pipeline` of an optional
-:class:`sklearn.preprocessing.StandardScaler` followed by one, so that raw data
+:class:`logreg.formula.FormulaTransformer`, an optional
+:class:`sklearn.preprocessing.StandardScaler` and then one, so that raw data
 can be scored. Loading parses JSON and builds objects from a fixed whitelist of
 types: it never unpickles, evaluates or imports anything named in the file.
+
+A formula is stored as its text plus the plain state it learned (the kind of
+each factor, the levels of each categorical one); it is parsed (never
+evaluated) on load and must pass the same whitelist of term syntax that
+``FormulaTransformer.fit`` enforces (column names, numbers, arithmetic,
+comparisons, ``C()``, ``I()``, ``np.log`` and a few other NumPy functions), so
+scoring data with a loaded formula cannot run code named in the file.
 
 Schema (version 1)
 ------------------
@@ -24,7 +32,13 @@ Schema (version 1)
                   "n_iter_": ARRAY, "n_features_in_": int, "solver_": str,
                   "multinomial": bool, "feature_names_in_": ARRAY (optional)}}
            | {"type": "Pipeline", "params": {"verbose": bool},
-              "steps": [[name, SCALER], [name, LOGREG]] or [[name, LOGREG]]}
+              "steps": [[name, FORMULA]] (optional) + [[name, SCALER]] (optional) + [[name, LOGREG]]}
+    FORMULA := {"type": "FormulaTransformer", "params": {"formula": str}, "fitted": {
+                  "target_name_": str | null, "columns_": [str, ...],
+                  "encoder_state_": {factor: {"kind": "numerical" | "categorical" | "constant",
+                                              "levels": [LEVEL, ...] (categorical only)}},
+                  "feature_names_out_": [str, ...]}}
+    LEVEL  := str | int | finite float | bool     # a category, with its JSON type
     SCALER := {"type": "StandardScaler", "params": PARAMS, "fitted": {
                   "n_features_in_": int, "n_samples_seen_": ARRAY (0-d or 1-d),
                   "mean_": ARRAY | null, "var_": ARRAY | null, "scale_": ARRAY | null,
@@ -73,7 +87,8 @@ SCHEMA_VERSION = 1
 
 _SUPPORTED = (
     "a fitted logreg.LogisticRegression, or a fitted sklearn.pipeline.Pipeline of an optional "
-    "sklearn.preprocessing.StandardScaler followed by a logreg.LogisticRegression"
+    "logreg.formula.FormulaTransformer, an optional sklearn.preprocessing.StandardScaler and a "
+    "logreg.LogisticRegression, in that order"
 )
 _DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248]|U[0-9]{1,9}|O)")
 _NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -169,6 +184,7 @@ def _encode_model(model) -> dict:
     from sklearn.utils.validation import check_is_fitted
 
     from .estimator import LogisticRegression
+    from .formula import FormulaTransformer
 
     if type(model) is LogisticRegression:
         check_is_fitted(model)
@@ -176,15 +192,18 @@ def _encode_model(model) -> dict:
     if type(model) is not Pipeline:
         raise TypeError(f"cannot save a {type(model).__name__}: a model file holds {_SUPPORTED}")
     kinds = [type(step) for _, step in model.steps]
-    if kinds not in ([LogisticRegression], [StandardScaler, LogisticRegression]):
+    allowed = [[LogisticRegression], [StandardScaler, LogisticRegression], [FormulaTransformer, LogisticRegression],
+               [FormulaTransformer, StandardScaler, LogisticRegression]]
+    if kinds not in allowed:
         names = ", ".join(k.__name__ for k in kinds)
         raise TypeError(f"cannot save a Pipeline of ({names}): a model file holds {_SUPPORTED}")
     if model.memory is not None or getattr(model, "transform_input", None) is not None:
         raise TypeError("cannot save a Pipeline with memory or transform_input set; leave them None")
     steps = []
+    encoders = {LogisticRegression: _encode_logreg, StandardScaler: _encode_scaler, FormulaTransformer: _encode_formula}
     for name, step in model.steps:
         check_is_fitted(step)
-        steps.append([name, _encode_logreg(step) if type(step) is LogisticRegression else _encode_scaler(step)])
+        steps.append([name, encoders[type(step)](step)])
     return {"type": "Pipeline", "params": {"verbose": bool(model.verbose)}, "steps": steps}
 
 
@@ -214,6 +233,23 @@ def _encode_scaler(scaler) -> dict:
     if hasattr(scaler, "feature_names_in_"):
         fitted["feature_names_in_"] = _encode_array(scaler.feature_names_in_)
     return {"type": "StandardScaler", "params": _encode_params(scaler), "fitted": fitted}
+
+
+def _encode_formula(transformer) -> dict:
+    if not isinstance(transformer.formula, str):
+        raise TypeError(f"cannot save FormulaTransformer(formula={transformer.formula!r}): the formula must be a str")
+    state = {}
+    for expr, entry in transformer.encoder_state_.items():
+        state[str(expr)] = {"kind": str(entry["kind"])}
+        if "levels" in entry:
+            state[str(expr)]["levels"] = list(entry["levels"])
+    fitted = {
+        "target_name_": transformer.target_name_,
+        "columns_": [str(name) for name in transformer.columns_],
+        "encoder_state_": state,
+        "feature_names_out_": [str(name) for name in transformer.feature_names_out_],
+    }
+    return {"type": "FormulaTransformer", "params": {"formula": transformer.formula}, "fitted": fitted}
 
 
 def _encode_params(estimator) -> dict:
@@ -299,8 +335,10 @@ def load(path):
     Notes
     -----
     Loading never executes code from the file: it parses JSON and builds only
-    LogisticRegression, StandardScaler and Pipeline objects, from validated
-    numbers, strings and arrays.
+    LogisticRegression, StandardScaler, FormulaTransformer and Pipeline
+    objects, from validated numbers, strings and arrays. A formula is parsed,
+    not evaluated, and must pass the whitelist of term syntax that
+    :class:`logreg.formula.FormulaTransformer` enforces.
     """
     with open(path, "rb") as fh:
         raw = fh.read()
@@ -373,8 +411,10 @@ def _decode_pipeline(node, where):
     params = _fields(node["params"], f"{where}.params", ("verbose",))
     _typed(params["verbose"], bool, f"{where}.params.verbose")
     steps = _typed(node["steps"], list, f"{where}.steps")
-    if len(steps) not in (1, 2):
-        raise _Bad(f"{where}.steps: expected 1 or 2 steps, got {len(steps)}")
+    if len(steps) not in (1, 2, 3):
+        raise _Bad(f"{where}.steps: expected 1 to 3 steps, got {len(steps)}")
+    decoders = {"FormulaTransformer": _decode_formula, "StandardScaler": _decode_scaler,
+                "LogisticRegression": _decode_logreg}
     built = []
     for i, step in enumerate(steps):
         at = f"{where}.steps[{i}]"
@@ -383,14 +423,81 @@ def _decode_pipeline(node, where):
         if "__" in step[0] or step[0] in [name for name, _ in built]:
             raise _Bad(f"{at}: invalid or repeated step name {step[0]!r}")
         kind = _fields(step[1], at, ("type",), loose=True)["type"]
-        wanted = "LogisticRegression" if i == len(steps) - 1 else "StandardScaler"
-        if kind != wanted:
-            raise _Bad(f"{at}: expected a {wanted} step, got {_short(kind)}")
-        decode = _decode_logreg if wanted == "LogisticRegression" else _decode_scaler
-        built.append((step[0], decode(step[1], at)))
-    if len(built) == 2 and built[0][1].n_features_in_ != built[1][1].n_features_in_:
-        raise _Bad(f"{where}: the scaler and the model disagree on the number of features")
+        # Order: [FormulaTransformer], [StandardScaler], LogisticRegression (last).
+        if i == len(steps) - 1:
+            wanted = ("LogisticRegression",)
+        elif i == 0 and len(steps) == 3:
+            wanted = ("FormulaTransformer",)
+        elif i == 0:
+            wanted = ("FormulaTransformer", "StandardScaler")
+        else:
+            wanted = ("StandardScaler",)
+        if kind not in wanted:
+            raise _Bad(f"{at}: expected a {' or '.join(wanted)} step, got {_short(kind)}")
+        built.append((step[0], decoders[kind](step[1], at)))
+    for (_, first), (_, second) in zip(built, built[1:]):
+        if hasattr(first, "feature_names_out_"):  # a formula: its columns feed the next step
+            names = list(first.feature_names_out_)
+            if second.n_features_in_ != len(names):
+                raise _Bad(f"{where}: the formula gives {len(names)} columns but the next step expects "
+                           f"{second.n_features_in_}")
+            if hasattr(second, "feature_names_in_") and list(second.feature_names_in_) != names:
+                raise _Bad(f"{where}: the formula's columns do not match the next step's feature names")
+        elif first.n_features_in_ != second.n_features_in_:
+            raise _Bad(f"{where}: the scaler and the model disagree on the number of features")
     return Pipeline(built, verbose=params["verbose"])
+
+
+def _decode_formula(node, where):
+    from .formula import FormulaState, FormulaTransformer
+
+    node = _fields(node, where, ("type", "params", "fitted"))
+    params = _fields(node["params"], f"{where}.params", ("formula",))
+    formula = _typed(params["formula"], str, f"{where}.params.formula")
+    try:  # parsed and checked against the term whitelist, never evaluated
+        parsed = FormulaState(formula)
+    except ValueError as exc:
+        raise _Bad(f"{where}.params.formula: {exc}") from None
+    at = f"{where}.fitted"
+    fitted = _fields(node["fitted"], at, ("target_name_", "columns_", "encoder_state_", "feature_names_out_"))
+    target = fitted["target_name_"]
+    if target != parsed.target_name or not (target is None or isinstance(target, str)):
+        raise _Bad(f"{at}.target_name_: expected {parsed.target_name!r} (from the formula), got {_short(target)}")
+    if fitted["columns_"] != parsed.columns:
+        raise _Bad(f"{at}.columns_: expected {parsed.columns!r} (from the formula), got {_short(fitted['columns_'])}")
+    state = _typed(fitted["encoder_state_"], dict, f"{at}.encoder_state_")
+    if set(state) != set(parsed.factors):
+        raise _Bad(f"{at}.encoder_state_: expected one entry per factor of the formula "
+                   f"{sorted(parsed.factors)}, got {_short(sorted(state))}")
+    encoder_state = {}
+    for expr, entry in state.items():
+        here = f"{at}.encoder_state_[{expr!r}]"
+        kind = _fields(entry, here, ("kind",), optional=("levels",))["kind"]
+        if kind not in ("numerical", "categorical", "constant"):
+            raise _Bad(f"{here}.kind: expected 'numerical', 'categorical' or 'constant', got {_short(kind)}")
+        if (kind == "categorical") != ("levels" in entry):
+            raise _Bad(f"{here}: levels must be given for a categorical factor and only for one")
+        encoder_state[expr] = {"kind": kind}
+        if "levels" in entry:
+            levels = _typed(entry["levels"], list, f"{here}.levels")
+            if not levels or not all(type(v) in (str, int, bool) or _is_number(v) for v in levels):
+                raise _Bad(f"{here}.levels: expected a non-empty list of strings, integers, finite floats or "
+                           f"booleans, got {_short(levels)}")
+            if len(set(levels)) != len(levels):
+                raise _Bad(f"{here}.levels: repeated levels in {_short(levels)}")
+            encoder_state[expr]["levels"] = list(levels)
+    names = _typed(fitted["feature_names_out_"], list, f"{at}.feature_names_out_")
+    if (not names or not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names)
+            or "Intercept" in names):
+        raise _Bad(f"{at}.feature_names_out_: expected distinct non-empty column names (no Intercept), "
+                   f"got {_short(names)}")
+    transformer = FormulaTransformer(formula)
+    transformer.target_name_ = target
+    transformer.columns_ = list(parsed.columns)
+    transformer.encoder_state_ = encoder_state
+    transformer.feature_names_out_ = np.asarray(names, dtype=object)
+    transformer._parsed = parsed
+    return transformer
 
 
 def _decode_logreg(node, where):
