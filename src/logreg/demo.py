@@ -5,13 +5,22 @@ from __future__ import annotations
 import sys
 
 
-def run_digits_demo(out=sys.stdout) -> dict:
+def run_digits_demo(out=sys.stdout, plot_path=None) -> dict:
     """Fit the tutorial's model on the digits data and print its evaluation.
 
     Same steps as the tutorial: 80/20 split with ``random_state=0``,
     standardization fitted on the training part, and
     ``LogisticRegression(solver="liblinear", C=0.05, multi_class="ovr",
     random_state=0)``. Returns the figures it printed.
+
+    Parameters
+    ----------
+    out : file-like, default=sys.stdout
+        Where to print.
+    plot_path : str or os.PathLike, optional
+        Where to save the tutorial's confusion-matrix heatmap as a PNG
+        (none is drawn when None). matplotlib's ``Figure`` is used without
+        ``pyplot``, so no display is needed.
     """
     from sklearn.datasets import load_digits
     from sklearn.metrics import classification_report, confusion_matrix
@@ -41,4 +50,20 @@ def run_digits_demo(out=sys.stdout) -> dict:
     print(figures["confusion_matrix"], file=out)
     print("classification report (test set):", file=out)
     print(figures["report"], file=out)
+    if plot_path is not None:
+        save_confusion_heatmap(y_test, y_pred, plot_path)
+        print(f"confusion-matrix heatmap written to {plot_path}", file=out)
     return figures
+
+
+def save_confusion_heatmap(y_test, y_pred, path) -> None:
+    """The tutorial's 8 x 8 inch heatmap of the confusion matrix, with the counts, as a PNG."""
+    from matplotlib.figure import Figure
+
+    from .plot import plot_confusion_matrix
+
+    fig = Figure(figsize=(8, 8), layout="constrained")
+    ax = fig.subplots()
+    plot_confusion_matrix(y_test, y_pred, ax=ax)
+    ax.set_title("Handwritten digits: confusion matrix (test set)")
+    fig.savefig(path, format="png", dpi=100)
