@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import blas
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 
 class LogisticLoss:
