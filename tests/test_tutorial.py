@@ -149,3 +149,34 @@ def test_demo_command_prints_the_tutorial_figures(capsys):
     assert round(figures["test_accuracy"], 2) == 0.94
     out = capsys.readouterr().out
     assert "test accuracy:     0.94" in out
+
+
+def test_statsmodels_example_with_logreg_as_sm():
+    import logreg as sm
+
+    xs = sm.add_constant(np.arange(10).reshape(-1, 1))
+    np.testing.assert_array_equal(xs[:, 0], np.ones(10))
+    result = sm.Logit(y2, xs).fit(method="newton", disp=False)
+    np.testing.assert_allclose(result.params, [-1.972805, 0.82240094], atol=5e-7)
+    np.testing.assert_allclose(result.bse, [1.737, 0.528], atol=5e-4)
+    np.testing.assert_allclose(result.tvalues, [-1.136, 1.557], atol=5e-4)
+    np.testing.assert_allclose(result.pvalues, [0.256, 0.119], atol=5e-4)
+    np.testing.assert_allclose(result.conf_int(), [[-5.377, 1.431], [-0.213, 1.858]], atol=5e-4)
+    assert round(result.llf, 4) == -3.5047
+    assert round(result.llnull, 4) == -6.1086
+    assert round(result.llr_pvalue, 5) == 0.02248
+    assert round(result.prsquared, 4) == 0.4263
+    assert round(result.aic, 4) == 11.0094
+    assert round(result.bic, 4) == 11.6146
+    np.testing.assert_array_equal(result.pred_table(), [[2, 1], [1, 6]])
+    np.testing.assert_allclose(
+        result.predict(xs),
+        [0.12208792, 0.24041529, 0.41872657, 0.62114189, 0.78864861,
+         0.89465521, 0.95080891, 0.97777369, 0.99011108, 0.99563083],
+        atol=5e-9,
+    )
+    text = str(result.summary())
+    assert "const         -1.9728      1.737     -1.136      0.256      -5.377       1.431" in text
+    assert "x1             0.8224      0.528      1.557      0.119      -0.213       1.858" in text
+    text2 = str(result.summary2())
+    assert "const    -1.9728     1.7366   -1.1360   0.2560   -5.3765   1.4309" in text2

@@ -14,6 +14,12 @@ _LAZY = {
     "save": ("logreg.io", "save"),
     "load": ("logreg.io", "load"),
     "ModelFileError": ("logreg.io", "ModelFileError"),
+    "Logit": ("logreg.models", "Logit"),
+    "MNLogit": ("logreg.models", "MNLogit"),
+    "logit": ("logreg.models", "logit"),
+    "mnlogit": ("logreg.models", "mnlogit"),
+    "add_constant": ("logreg.models", "add_constant"),
+    "SingularInformationWarning": ("logreg.inference.results", "SingularInformationWarning"),
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
