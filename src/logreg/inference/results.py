@@ -245,6 +245,47 @@ class _Results:
         half = q * self._bse_flat
         return np.column_stack([self._params_flat - half, self._params_flat + half])
 
+    # -- tests -------------------------------------------------------------------
+    def _restrictions(self, r_matrix, q_matrix):
+        from .hypothesis import parse_restrictions
+
+        return parse_restrictions(r_matrix, self._flat_names, q_matrix)
+
+    def wald_test(self, r_matrix, q_matrix=None, scalar=True):
+        """Joint Wald test of ``R b = q`` (chi2 with one degree of freedom per restriction).
+
+        ``r_matrix``: a string of comma-separated linear equations over the
+        parameter names ("x1 = x2, x3 = 0", "2*x1 - x3 = 1"; "x1" alone means
+        "x1 = 0"), a list of such strings, an array R (with ``q_matrix``,
+        default 0) or a tuple (R, q). Uses :meth:`cov_params` (so a robust
+        ``cov_type`` gives a robust test). ``scalar`` is accepted for
+        statsmodels compatibility; the statistic is always a float.
+        """
+        from .hypothesis import WaldTestResults
+
+        R, q = self._restrictions(r_matrix, q_matrix)
+        return WaldTestResults(self._params_flat, self._cov_flat, R, q)
+
+    def t_test(self, r_matrix, q_matrix=None):
+        """Individual z tests of each restriction (same ``r_matrix`` forms as :meth:`wald_test`)."""
+        from .hypothesis import TTestResults
+
+        R, q = self._restrictions(r_matrix, q_matrix)
+        return TTestResults(self._params_flat, self._cov_flat, R, q)
+
+    def compare_lr_test(self, restricted):
+        """Likelihood-ratio test of this model against a nested ``restricted`` one.
+
+        Returns ``(lr_stat, p_value, df_diff)`` with lr_stat = 2 (llf - llf_restricted)
+        ~ chi2(df_diff), df_diff = the difference of the residual degrees of freedom
+        (statsmodels' OLS ``compare_lr_test``). Both fits must use the same
+        observations and weights; a restricted design whose columns are not in
+        the span of this one's gives a warning (the models are not nested).
+        """
+        from .hypothesis import lr_test
+
+        return lr_test(self, restricted)
+
     def summary(self, **kwargs):
         """statsmodels-style summary table (text, HTML in notebooks)."""
         from . import summary as module
@@ -258,6 +299,15 @@ class _Results:
 
         render = getattr(module, "summary2", None) or module.render_summary2
         return render(self, **kwargs)
+
+    def get_margeff(self, at="overall", method="dydx", atexog=None, dummy=False, count=False):
+        """Marginal effects with delta-method standard errors (statsmodels' ``get_margeff``).
+
+        See :func:`logreg.inference.margins.get_margeff`.
+        """
+        from .margins import get_margeff
+
+        return get_margeff(self, at=at, method=method, atexog=atexog, dummy=dummy, count=count)
 
     def __repr__(self):
         return f"<{type(self).__name__}: {type(self.model).__name__}, nobs={self.nobs:g}, llf={self.llf:.6g}>"
@@ -335,17 +385,44 @@ class LogitResults(_Results):
         """Estimated coefficients."""
         return self._wrap_params(self._params_flat.copy())
 
-    def conf_int(self, alpha: float = 0.05, cols=None):
-        """Wald confidence intervals, (k, 2) (DataFrame with columns 0, 1 for pandas input)."""
-        ci = self._conf_int_flat(alpha)
-        if cols is not None:
-            ci = ci[list(cols)]
+    def conf_int(self, alpha: float = 0.05, cols=None, method: str = "wald"):
+        """Confidence intervals, (k, 2) (DataFrame with columns 0, 1 for pandas input).
+
+        ``method="wald"``: b -+ z se (uses ``cov_type``). ``method="profile"``:
+        profile-likelihood intervals, the two values of each b_j where
+        2 (llf - llf_profile(b_j)) = chi2_{1, 1-alpha}, maximizing over the other
+        parameters (as R's ``confint`` for glm; likelihood-based, so
+        ``cov_type`` plays no part). An end the likelihood never reaches
+        (separation) is infinite.
+        """
+        if method == "wald":
+            ci = self._conf_int_flat(alpha)
+            if cols is not None:
+                ci = ci[list(cols)]
+        elif method == "profile":
+            if not 0 < alpha < 1:
+                raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+            idx = range(len(self._params_flat)) if cols is None else list(cols)
+            ci = np.array([self._profile_ci(float(alpha), int(j)) for j in idx]).reshape(-1, 2)
+        else:
+            raise ValueError(f"method must be 'wald' or 'profile', got {method!r}")
         if self.model._pandas:
             import pandas as pd
 
             names = self.model.exog_names if cols is None else [self.model.exog_names[c] for c in cols]
             return pd.DataFrame(ci, index=names)
         return ci
+
+    def _profile_ci(self, alpha, j):
+        cache = self.__dict__.setdefault("_profile_cache", {})
+        if (alpha, j) not in cache:
+            from .hypothesis import profile_interval
+
+            cache[(alpha, j)] = profile_interval(
+                self.model.exog, self.model.endog, self._weights, self._params_flat, self._bse_flat,
+                self.llf, j, alpha,
+            )
+        return cache[(alpha, j)]
 
     def _robust_cov(self):
         from . import covariance
@@ -372,6 +449,27 @@ class LogitResults(_Results):
         if exog is not None and _is_pandas(exog):
             return self._series(out, exog.index)
         return out
+
+    def get_prediction(self, exog=None):
+        """Predicted probabilities with standard errors and confidence intervals.
+
+        Returns a :class:`~logreg.inference.hypothesis.PredictionResults`:
+        ``predicted``, ``se`` (delta method, probability scale, as statsmodels),
+        ``linpred``/``linpred_se`` (link scale, se = sqrt(x' Cov x)),
+        ``conf_int(alpha)`` and ``summary_frame(alpha)``. The intervals are
+        computed on the link scale and transformed by the logistic function,
+        so they stay in [0, 1] (statsmodels' "endpoint" method).
+        """
+        from .hypothesis import PredictionResults
+
+        x = self.model._design(exog)
+        eta = x @ self._params_flat
+        se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", x, self._cov_flat, x), 0.0))
+        if exog is None:
+            labels = self.model._row_index
+        else:
+            labels = exog.index if _is_pandas(exog) and getattr(exog, "ndim", 2) == 2 else None
+        return PredictionResults(eta, se, row_labels=labels)
 
     @cached_property
     def fittedvalues(self):
@@ -484,8 +582,16 @@ class MNLogitResults(_Results):
         """(k, J - 1) coefficients against the first category."""
         return self._wrap_params(self._params_flat)
 
-    def conf_int(self, alpha: float = 0.05):
+    def get_prediction(self, exog=None):
+        raise NotImplementedError(
+            "get_prediction is available for binary Logit results only (as in statsmodels); "
+            "use predict() for MNLogit probabilities"
+        )
+
+    def conf_int(self, alpha: float = 0.05, method: str = "wald"):
         """Wald intervals: DataFrame (category, variable) x (lower, upper), or (J-1, k, 2) array."""
+        if method != "wald":
+            raise NotImplementedError("MNLogit supports only method='wald' confidence intervals so far")
         ci = self._conf_int_flat(alpha)
         if self.model._pandas:
             import pandas as pd
