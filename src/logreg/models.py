@@ -401,12 +401,14 @@ class Logit(_DiscreteModel):
         ----------
         start_params : array_like, optional
             Starting values (default zeros, as statsmodels' Logit).
-        method : {"newton", "irls", "lbfgs", "bfgs"}
+        method : {"newton", "irls", "lbfgs", "bfgs", "firth"}
             "newton": the core's Newton solver with a Cholesky-factored Hessian.
             "irls": the same solver, because for the canonical logit link the
             IRLS update *is* the Newton step (the expected and observed
             information coincide). "lbfgs": the core's L-BFGS. "bfgs": scipy's
-            BFGS on the core's objective.
+            BFGS on the core's objective. "firth": Firth's bias-reduced
+            (Jeffreys-penalized) likelihood, finite under separation, as R's
+            logistf; covariance = inverse unpenalized information.
         maxiter : int
         disp : bool
             Print statsmodels' convergence lines.
@@ -421,13 +423,46 @@ class Logit(_DiscreteModel):
         if kwargs:
             raise TypeError(f"unsupported fit arguments: {sorted(kwargs)}")
         cov_type, cov_kwds = _check_cov_type(cov_type, cov_kwds, self.exog.shape[0])
-        problem, result = _fit_core(
-            self, self.endog, multinomial=False, n_classes=2, method=method,
-            maxiter=maxiter, tol=tol, start_params=start_params,
-        )
+        if method == "firth":
+            problem, result = self._fit_firth(maxiter=maxiter, tol=tol, start_params=start_params)
+        else:
+            problem, result = _fit_core(
+                self, self.endog, multinomial=False, n_classes=2, method=method,
+                maxiter=maxiter, tol=tol, start_params=start_params,
+            )
         if disp:
             _print_convergence(result)
         return LogitResults(self, problem, result, method=method, cov_type=cov_type, cov_kwds=cov_kwds)
+
+    def _fit_firth(self, *, maxiter, tol, start_params):
+        """Firth's bias-reduced fit (logreg.inference.firth), wrapped as a solver result.
+
+        The results then report the unpenalized log-likelihood and the inverse
+        of the unpenalized information at the estimate, as R's logistf does;
+        ``firth_pvalues()`` and ``firth_conf_int()`` on the results give the
+        penalized likelihood-ratio p-values and profile intervals.
+        """
+        from ._fitting import build_problem
+        from .core.result import SolverResult
+        from .inference.firth import fit_firth
+
+        fit = fit_firth(
+            self.exog, self.endog, self._sample_weight, tol=tol, max_iter=max(int(maxiter), 100),
+            start_params=start_params,
+        )
+        problem = build_problem(
+            self.exog, self.endog, self._sample_weight, n_classes=2, multinomial=False,
+            C=np.inf, penalty_factor=np.ones(self.exog.shape[1]), fit_intercept=False,
+        )
+        if not fit.converged:
+            warnings.warn(f"firth did not converge: {fit.message}", convergence_warning_class(), stacklevel=3)
+        result = SolverResult(
+            coef=np.asarray(fit.params, dtype=np.float64), n_iter=fit.n_iter, converged=fit.converged,
+            optimality=fit.optimality, objective=-fit.llf_penalized / problem.loss.weight_sum,
+            solver="firth", message=fit.message,
+        )
+        self._firth_fit = fit
+        return problem, result
 
     def predict(self, params, exog=None, linear: bool = False):
         """P(y = 1) (or the linear predictor) at ``params``."""

@@ -194,6 +194,12 @@ class _Results:
 
     # -- diagnostics -------------------------------------------------------------
     def _check_separation(self):
+        if self.mle_settings["optimizer"] == "firth":
+            # Firth's estimate is finite under separation: that is its purpose.
+            self.separated = self.quasi_separated = False
+            self.perfect_prediction_fraction = float("nan")
+            self._separation_etext = []
+            return
         error = self._prediction_error()
         close = error < _PERFECT
         share = float(close.mean()) if close.size else 0.0
@@ -299,6 +305,36 @@ class _Results:
 
         render = getattr(module, "summary2", None) or module.render_summary2
         return render(self, **kwargs)
+
+    def firth_pvalues(self):
+        """Penalized likelihood-ratio p-values of a Firth fit (logistf's default)."""
+        from .firth import penalized_lr_pvalue
+
+        fit = self._require_firth()
+        m = self.model
+        p = [penalized_lr_pvalue(m.exog, m.endog, j, weights=m._sample_weight, fit=fit) for j in range(m.exog.shape[1])]
+        return self._wrap_params(np.asarray(p, dtype=np.float64))
+
+    def firth_conf_int(self, alpha=0.05):
+        """Profile penalized-likelihood confidence intervals of a Firth fit (logistf's default)."""
+        from .firth import profile_penalized_ci
+
+        fit = self._require_firth()
+        m = self.model
+        ci = np.array(
+            [profile_penalized_ci(m.exog, m.endog, j, alpha, weights=m._sample_weight, fit=fit) for j in range(m.exog.shape[1])]
+        )
+        if hasattr(self.params, "index"):  # pandas input: label the rows
+            import pandas as pd
+
+            return pd.DataFrame(ci, index=m.exog_names)
+        return ci
+
+    def _require_firth(self):
+        fit = getattr(self.model, "_firth_fit", None)
+        if self.mle_settings["optimizer"] != "firth" or fit is None:
+            raise ValueError("firth_pvalues/firth_conf_int need a fit with method='firth'")
+        return fit
 
     def get_margeff(self, at="overall", method="dydx", atexog=None, dummy=False, count=False):
         """Marginal effects with delta-method standard errors (statsmodels' ``get_margeff``).
