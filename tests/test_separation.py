@@ -159,3 +159,24 @@ def test_agrees_with_brute_force_in_2d():
                     )
                     np.testing.assert_equal(rep.infinite[j], expected)
     assert seen == {"none", "quasi-complete", "complete"}
+
+
+def test_logit_warns_naming_the_separating_column():
+    import warnings as _w
+
+    from logreg.exceptions import SeparationWarning
+    from logreg.models import Logit
+
+    rng = np.random.default_rng(11)
+    n = 60
+    x = rng.normal(size=n)
+    dummy = (rng.random(n) < 0.2).astype(float)
+    y = ((x + rng.normal(size=n) > 0) | (dummy == 1)).astype(float)  # dummy = 1 implies y = 1
+    X = np.column_stack([np.ones(n), x, dummy])
+    with pytest.warns(SeparationWarning, match="Quasi-complete separation.*x2"):
+        res = Logit(y, X).fit(disp=False, maxiter=100)
+    assert res.quasi_separated and not res.separated
+    assert res.separation_report.kind == "quasi-complete"
+    with _w.catch_warnings():
+        _w.simplefilter("error", SeparationWarning)
+        Logit((x + rng.normal(size=n) > 0).astype(float), X[:, :2]).fit(disp=False)

@@ -207,6 +207,9 @@ class _Results:
         self.quasi_separated = bool(not self.separated and share > _QUASI_FRACTION)
         self.perfect_prediction_fraction = share
         self._separation_etext = []
+        self.separation_report = None
+        if (self.separated or self.quasi_separated) and self._confirm_separation():
+            return
         if self.separated:
             text = (
                 "Complete separation: every observation is perfectly predicted. The maximum-likelihood "
@@ -222,6 +225,15 @@ class _Results:
             return
         self._separation_etext.append(text)
         warnings.warn(text, SeparationWarning, stacklevel=4)
+
+    def _confirm_separation(self):
+        """Check a suspected separation exactly; True when that settled (and reported) it.
+
+        Binary models solve Konis's linear program (``inference.separation``),
+        which names the columns whose estimates diverge; the cheap |y - p|
+        rule above only decides whether the program is worth running.
+        """
+        return False
 
     # -- inference ---------------------------------------------------------------
     def cov_params(self):
@@ -376,6 +388,26 @@ class LogitResults(_Results):
     """Results of :class:`logreg.models.Logit` (statsmodels' ``LogitResults``)."""
 
     _free_index = None
+
+    def _confirm_separation(self):
+        from .separation import detect_separation
+
+        m = self.model
+        report = detect_separation(m.exog, m.endog, m._sample_weight, exog_names=list(m.exog_names))
+        self.separation_report = report
+        self.separated = report.kind == "complete"
+        self.quasi_separated = report.kind == "quasi-complete"
+        if report.kind == "none":
+            return True  # the |y - p| rule was a false alarm: no warning
+        columns = ", ".join(str(c) for c in report.columns) or "(none named)"
+        text = (
+            f"{report.kind.capitalize()} separation (found by linear programming): the maximum-likelihood "
+            f"estimates of {columns} are infinite, so those coefficients and their standard errors are "
+            "meaningless. Use method='firth' for finite estimates, or drop or merge the separating columns."
+        )
+        self._separation_etext.append(text)
+        warnings.warn(text, SeparationWarning, stacklevel=5)
+        return True
 
     @property
     def _params_flat(self):
