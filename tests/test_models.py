@@ -385,3 +385,17 @@ def test_robust_covariances_treat_frequency_weights_as_repeated_rows(cov_type):
     repeated = sm.Logit(y[repeat], X[repeat]).fit(disp=False, cov_type=cov_type, cov_kwds=kw_r)
     np.testing.assert_allclose(weighted.params, repeated.params, rtol=1e-9)
     np.testing.assert_allclose(weighted.bse, repeated.bse, rtol=1e-7)
+
+
+def test_rank_matches_numpy_on_collinear_and_ill_scaled_designs():
+    from logreg.models import _rank
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 5))
+    assert _rank(X) == 5
+    X[:, 4] = X[:, 0] - 2 * X[:, 1]  # exact linear dependence
+    assert _rank(X) == np.linalg.matrix_rank(X) == 4
+    Y = rng.normal(size=(300, 4)) * [1e-6, 1.0, 1e6, 1.0]  # units differ, still full rank
+    assert _rank(Y) == 4
+    Z = np.column_stack([Y, Y[:, 1] + 1e-3 * rng.normal(size=300)])  # nearly, not exactly, collinear
+    assert _rank(Z) == 5

@@ -110,9 +110,10 @@ def _is_pandas(obj) -> bool:
 def _exog_names_for_array(x: np.ndarray) -> list[str]:
     """statsmodels' default names: ``const`` for a zero-variance column, x1, x2, ... for the rest."""
     k = x.shape[1]
-    variance = x.var(axis=0) if x.shape[0] else np.ones(k)
-    if (variance == 0).any():
-        const_idx = int(variance.argmin())
+    # max == min per column: no (n, k) temporaries, unlike x.var(axis=0).
+    constant = (x.max(axis=0) == x.min(axis=0)) if x.shape[0] else np.zeros(k, dtype=bool)
+    if constant.any():
+        const_idx = int(np.argmax(constant))
         names = [f"x{i}" for i in range(1, k)]
         names.insert(const_idx, "const")
         return names
@@ -179,8 +180,29 @@ def _prepare_weights(weights, n):
     return w
 
 
+_RANK_RTOL = 1e-13
+
+
 def _rank(x: np.ndarray) -> int:
-    return int(np.linalg.matrix_rank(x)) if x.size else 0
+    """Numerical rank of x from its Gram matrix (one SYRK pass, not an SVD of x).
+
+    Columns are scaled to unit norm first so the cutoff does not depend on
+    units. A direction counts as missing when its singular value is below
+    about 3e-7 of the largest (eigenvalue ratio 1e-13, about as far as a Gram
+    matrix resolves; R's glm uses 1e-7 on its QR pivots).
+    """
+    if not x.size:
+        return 0
+    from .backends import as_design_matrix
+
+    gram = as_design_matrix(x).sandwich(np.ones(x.shape[0]))
+    norms = np.sqrt(np.diag(gram))
+    nonzero = norms > 0
+    if not nonzero.any():
+        return 0
+    scaled = gram[np.ix_(nonzero, nonzero)] / np.outer(norms[nonzero], norms[nonzero])
+    eig = np.linalg.eigvalsh(scaled)
+    return int(np.sum(eig > eig.max() * _RANK_RTOL))
 
 
 def _fit_core(model, target, *, multinomial, n_classes, method, maxiter, tol, start_params):
