@@ -157,6 +157,7 @@ def test_statsmodels_example_with_logreg_as_sm():
     xs = sm.add_constant(np.arange(10).reshape(-1, 1))
     np.testing.assert_array_equal(xs[:, 0], np.ones(10))
     result = sm.Logit(y2, xs).fit(method="newton", disp=False)
+    assert result.mle_retvals["iterations"] == 7  # as the tutorial prints ("Iterations 7")
     np.testing.assert_allclose(result.params, [-1.972805, 0.82240094], atol=5e-7)
     np.testing.assert_allclose(result.bse, [1.737, 0.528], atol=5e-4)
     np.testing.assert_allclose(result.tvalues, [-1.136, 1.557], atol=5e-4)

@@ -27,6 +27,10 @@ class SolverResult:
         Name of the solver that produced the result.
     message : str
         Why the solver stopped, in words.
+    hessian : ndarray or None
+        The loss Hessian (per-sample mean scale) the solver formed last, when
+        it was evaluated within one step no larger than tol of ``coef``;
+        inference reuses it instead of forming another (None otherwise).
     """
 
     coef: np.ndarray
@@ -36,3 +40,4 @@ class SolverResult:
     objective: float
     solver: str
     message: str = ""
+    hessian: np.ndarray | None = None

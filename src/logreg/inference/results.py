@@ -159,7 +159,8 @@ class _Results:
     def _information(self) -> np.ndarray:
         """Observed information of the free parameters (total, not per observation)."""
         loss = self._problem.loss
-        H = loss.weight_sum * loss.hessian(self._eta, self._prob)
+        last = self._solver_result.hessian  # formed by the solver within a step <= tol
+        H = loss.weight_sum * (last if last is not None else loss.hessian(self._eta, self._prob))
         free = self._free_index
         return H if free is None else H[np.ix_(free, free)]
 

@@ -48,6 +48,11 @@ _MIN_ROWS = 8192
 _SLOW_CONTRACTION = 0.5
 
 
+def uses_exact_hessian(n_samples, n_per_row) -> bool:
+    """Whether the solver runs exact Newton from the start (no row subsets)."""
+    return 2 * max(_ROWS_PER_COEF * n_per_row, _MIN_ROWS) >= n_samples
+
+
 def _row_subsets(n_samples, n_per_row):
     """Sorted random row subsets of growing size, ending with None (all rows).
 
