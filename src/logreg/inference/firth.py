@@ -54,6 +54,7 @@ from scipy.optimize import brentq
 from ..backends import as_design_matrix
 from ..core import LogisticLoss
 from ..exceptions import convergence_warning_class
+from ._checks import check_binary_design
 
 __all__ = ["FirthFit", "fit_firth", "profile_penalized_ci", "penalized_lr_test", "penalized_lr_pvalue"]
 
@@ -128,13 +129,7 @@ class _FirthProblem:
         if X.ndim != 2:
             raise ValueError(f"X must be 2-D, got {X.ndim} dimensions")
         n, k = X.shape
-        y = np.asarray(y, dtype=np.float64).ravel()
-        if y.shape[0] != n:
-            raise ValueError(f"y has {y.shape[0]} entries, X has {n} rows")
-        if not np.all(np.isin(y, (0.0, 1.0))):
-            raise ValueError("y must be 0/1")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or infinite values")
+        y = check_binary_design(X, y)
         w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
         if w.shape[0] != n or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
             raise ValueError("weights must be finite, non-negative, not all zero, one per row")

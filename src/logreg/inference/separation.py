@@ -57,6 +57,8 @@ import numpy as np
 from scipy.linalg import null_space
 from scipy.optimize import linprog
 
+from ._checks import check_binary_design
+
 __all__ = ["SeparationReport", "detect_separation"]
 
 # A margin (of a direction in the box, on columns scaled to max |x| = 1) counts
@@ -146,14 +148,8 @@ def detect_separation(X, y, weights=None, *, exog_names=None) -> SeparationRepor
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
-    y = np.asarray(y, dtype=np.float64).ravel()
     n, k = X.shape
-    if y.shape[0] != n:
-        raise ValueError(f"y has {y.shape[0]} entries, X has {n} rows")
-    if not np.all(np.isin(y, (0.0, 1.0))):
-        raise ValueError("y must be 0/1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
+    y = check_binary_design(X, y)
     names = list(exog_names) if exog_names is not None else [f"x{j}" for j in range(k)]
     if len(names) != k:
         raise ValueError(f"{len(names)} names for {k} columns")
