@@ -101,7 +101,7 @@ def test_predict_before_fit():
         ({"penalty_factor": [1.0, 1.0]}, "one entry per feature"),
         ({"lower_bounds": 1.0, "upper_bounds": 0.0}, "no feasible solution"),
         ({"lower_bounds": [0.0, 0.0]}, "lower_bounds must be"),
-        ({"lower_bounds": 0.0, "solver": "newton-cholesky"}, "need solver='lbfgs'"),
+        ({"lower_bounds": 0.0, "solver": "newton-cholesky"}, "does not support lower_bounds"),
     ],
 )
 def test_bad_parameters(params, message):
@@ -109,10 +109,11 @@ def test_bad_parameters(params, message):
         LogisticRegression(**params).fit(X, y)
 
 
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg", "newton-cholesky"])
 @pytest.mark.parametrize("params", [{"penalty": "l1"}, {"penalty": "elasticnet", "l1_ratio": 0.5}, {"l1_ratio": 1.0}])
-def test_l1_and_elasticnet_say_they_are_not_available_yet(params):
-    with pytest.raises(NotImplementedError, match="not available yet"):
-        LogisticRegression(**params).fit(X, y)
+def test_smooth_solvers_refuse_l1_and_name_the_capable_ones(params, solver):
+    with pytest.raises(ValueError, match="only smooth penalties.*'newton-cd'"):
+        LogisticRegression(solver=solver, **params).fit(X, y)
 
 
 def test_negative_or_zero_sample_weight():

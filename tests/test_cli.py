@@ -262,8 +262,8 @@ def test_user_errors_are_one_line_and_exit_2(data, binary_fit):
                       "cannot load the model", "garbage.json")
     assert_user_error(run("report", model, root / "binary.xlsx", "--target", "y", "--out", root / "r.html",
                           check=False), "unsupported data file extension '.xlsx'")
-    assert_user_error(run("fit", root / "binary.csv", "--target", "y", "--penalty", "l1", "--out", root / "m.json",
-                          check=False), "L1")
+    assert_user_error(run("fit", root / "binary.csv", "--target", "y", "--penalty", "elasticnet", "--out",
+                          root / "m.json", check=False), "l1_ratio")
     assert_user_error(run("report", model, root / "binary.csv", "--out", root / "r.html", check=False), "--target")
     assert_user_error(run("fit", root / "binary.csv", "--out", root / "m.json", "--test-size", "1.5", check=False),
                       "--test-size")

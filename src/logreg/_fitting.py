@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .backends import as_design_matrix
-from .core import L2Penalty, LogisticLoss, Problem
+from .core import ElasticNetPenalty, LogisticLoss, Problem
 from .exceptions import convergence_warning_class
 from .solvers import check_supported, choose_solver, get_solver
 
@@ -26,6 +26,7 @@ def build_problem(
     multinomial: bool,
     C: float,
     penalty_factor: np.ndarray,
+    l1_ratio: float = 0.0,
     fit_intercept: bool = True,
     liblinear: bool = False,
     intercept_scaling: float = 1.0,
@@ -36,7 +37,9 @@ def build_problem(
     """One binary or multinomial problem with scikit-learn's scaling of ``C``.
 
     ``target`` is 0/1 for a binary problem and class codes for a multinomial
-    one. ``liblinear=True`` is liblinear's objective: the intercept becomes a
+    one. ``l1_ratio`` mixes the penalty (0 = L2, 1 = L1), scaled like scikit-learn's:
+    ``(l1_ratio * ||w||_1 + (1 - l1_ratio) / 2 * ||w||^2) / (C * sum(sample_weight))``.
+    ``liblinear=True`` is liblinear's objective: the intercept becomes a
     penalized coefficient of a constant column of value ``intercept_scaling``,
     and the solver stops by liblinear's relative-gradient rule.
     """
@@ -55,7 +58,7 @@ def build_problem(
     factors = np.asarray(penalty_factor, dtype=np.float64)
     if fit_intercept:
         factors = np.append(factors, 1.0 if liblinear else 0.0)
-    penalty = L2Penalty(alpha, factors, loss.n_rows)
+    penalty = ElasticNetPenalty(alpha, factors, loss.n_rows, l1_ratio=l1_ratio)
     flat_lower = flat_upper = None
     if lower is not None or upper is not None:
         shape = np.shape(lower if lower is not None else upper)
@@ -99,7 +102,14 @@ def solve_problem(problem: Problem, solver: str, coef0, *, tol, max_iter, verbos
     spec = resolve_solver(problem, solver)
     if coef0 is None:
         coef0 = np.zeros(problem.n_coef) if problem.stopping == "liblinear" else problem.loss.null_coef()
-    result = spec.solve(problem, np.asarray(coef0, dtype=np.float64), tol=tol, max_iter=max_iter, verbose=verbose)
+    coef0 = np.asarray(coef0, dtype=np.float64)
+    if problem.has_bounds:
+        # Bounds that exclude 0 make the usual start infeasible: start from
+        # its projection onto the box (validation already rejected empty boxes).
+        lo = -np.inf if problem.lower is None else problem.lower
+        hi = np.inf if problem.upper is None else problem.upper
+        coef0 = np.clip(coef0, lo, hi)
+    result = spec.solve(problem, coef0, tol=tol, max_iter=max_iter, verbose=verbose)
     if not result.converged:
         hint = (
             "Increase max_iter, standardize the features (sklearn.preprocessing.StandardScaler)"

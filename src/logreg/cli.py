@@ -46,7 +46,7 @@ evaluation. The page is self-contained: the plots are embedded PNG images.
 """
 
 _PENALTIES = ("l2", "none", "l1", "elasticnet")
-_SOLVERS = ("auto", "lbfgs", "newton-cg", "newton-cholesky", "liblinear")
+_SOLVERS = ("auto", "lbfgs", "newton-cg", "newton-cholesky", "newton-cd", "liblinear", "saga", "sag")
 _READERS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
@@ -424,8 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--out", metavar="MODEL.json", required=True, help="where to save the model (JSON)")
     model_opts = fit.add_argument_group("model")
     model_opts.add_argument("--penalty", choices=_PENALTIES, default="l2",
-                            help="the penalty on the coefficients (default: %(default)s; l1 and elasticnet are "
-                            "not available yet)")
+                            help="the penalty on the coefficients (default: %(default)s; elasticnet needs "
+                            "--l1-ratio)")
     model_opts.add_argument("--C", type=float, default=1.0, metavar="C",
                             help="inverse penalty strength: smaller C, stronger penalty (default: %(default)s)")
     model_opts.add_argument("--l1-ratio", type=float, default=None, metavar="R",

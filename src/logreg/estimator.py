@@ -55,10 +55,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     class_weight : None, "balanced" or dict, default=None
     random_state : int, RandomState or None
         Accepted for compatibility; the solvers here are deterministic.
-    solver : {"auto", "lbfgs", "newton-cholesky", "newton-cg", "liblinear"}, default="auto"
-        "auto" picks by problem shape. "liblinear" means liblinear's
-        objective (penalized intercept), computed by the trust-region
-        Newton method liblinear uses.
+    solver : {"auto", "lbfgs", "newton-cholesky", "newton-cg", "newton-cd", "liblinear", "saga", "sag"}, default="auto"
+        "auto" picks by problem shape ("newton-cd", proximal Newton with
+        coordinate descent, for l1 and elasticnet). "liblinear" means
+        liblinear's objective (penalized intercept), computed by the methods
+        liblinear uses: trust-region Newton for l2, proximal Newton with
+        coordinate descent (newGLMNET) for l1. "saga" and "sag" are the
+        stochastic average gradient methods, for users who ask for them.
     max_iter : int, default=100
     multi_class : {"auto", "ovr", "multinomial"}, default="auto"
         "auto" is multinomial for more than two classes, except with
@@ -71,7 +74,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Per-feature multipliers of the penalty; 0 leaves a feature unpenalized.
     lower_bounds, upper_bounds : float or array, optional
         Box constraints on the coefficients (not the intercept), of shape
-        (n_features,) or (n_classes, n_features).
+        (n_features,) or (n_classes, n_features). Bounds may exclude 0: the
+        fit starts from the projection of its usual start onto the box.
 
     Attributes
     ----------
@@ -128,29 +132,28 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return tags
 
     # -- parameters -----------------------------------------------------------
-    def _effective_C(self) -> float:
-        """C after the penalty spelling is resolved: inf means no penalty."""
+    def _effective_penalty(self):
+        """(C, l1_ratio) after the penalty spelling is resolved; C = inf means no penalty."""
         if self.penalty not in _PENALTIES:
             raise ValueError(f"penalty must be one of {_PENALTIES}, got {self.penalty!r}")
         v.check_positive_number("C", self.C, allow_inf=True)
         ratio = self.l1_ratio
         if ratio is not None:
-            if not (isinstance(ratio, (int, float, np.floating)) and 0 <= ratio <= 1):
+            if isinstance(ratio, bool) or not (
+                isinstance(ratio, (int, float, np.integer, np.floating)) and 0 <= ratio <= 1
+            ):
                 raise ValueError(f"l1_ratio must be a number in [0, 1], got {ratio!r}")
-        wants_l1 = self.penalty in ("l1", "elasticnet") or (ratio is not None and ratio > 0)
         if self.penalty == "elasticnet" and ratio is None:
             raise ValueError("penalty='elasticnet' needs l1_ratio in [0, 1]")
         if self.penalty in (None, "none"):
-            return np.inf
-        if wants_l1 and not (self.penalty == "elasticnet" and ratio == 0):
-            raise NotImplementedError(
-                "L1 and elastic-net penalties are not available yet in logreg (they arrive "
-                "with the sparse-models solver); use penalty='l2' (l1_ratio=0 or None) or no penalty"
-            )
-        return float(self.C)
+            return np.inf, 0.0
+        if self.penalty == "l1":
+            return float(self.C), 1.0
+        # "elasticnet", or "l2" with scikit-learn >= 1.8's l1_ratio alone.
+        return float(self.C), float(ratio or 0.0)
 
     def _check_params(self):
-        C = self._effective_C()
+        C, l1_ratio = self._effective_penalty()
         v.check_positive_number("tol", self.tol)
         if not isinstance(self.max_iter, (int, np.integer)) or isinstance(self.max_iter, bool) or self.max_iter < 0:
             raise ValueError(f"max_iter must be a non-negative integer, got {self.max_iter!r}")
@@ -162,7 +165,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.solver not in known:
             raise ValueError(f"solver must be one of {known}, got {self.solver!r}")
         liblinear = self.solver == "liblinear"
-        if self.dual and not (liblinear and np.isfinite(C)):
+        if self.dual and not (liblinear and np.isfinite(C) and l1_ratio == 0):
             raise ValueError("dual=True is only supported with solver='liblinear' and an L2 penalty")
         if liblinear:
             v.check_positive_number("intercept_scaling", self.intercept_scaling)
@@ -170,7 +173,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 raise ValueError("solver='liblinear' needs a penalty: give a finite C")
             if self.multi_class == "multinomial":
                 raise ValueError("solver='liblinear' fits one-vs-rest only; use multi_class='ovr' or another solver")
-        return C, liblinear
+            if 0 < l1_ratio < 1:
+                raise ValueError("solver='liblinear' supports penalty='l1' or 'l2', not elasticnet; use solver='saga' or 'auto'")
+        return C, l1_ratio, liblinear
 
     # -- fitting ----------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
@@ -180,7 +185,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        C, liblinear = self._check_params()
+        C, l1_ratio, liblinear = self._check_params()
         X, y, classes, y_enc, sample_weight = v.validate_fit_data(self, X, y, sample_weight)
         n_classes, n_features = classes.size, X.shape[1]
         factor = v.check_penalty_factor(self.penalty_factor, n_features)
@@ -190,8 +195,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_models = 1 if (multinomial or n_classes == 2) else n_classes
         rows = n_classes if multinomial else 1
         lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, rows * n_models, n_features)
-        if lower is not None and (liblinear or self.solver not in ("auto", "lbfgs")):
-            raise ValueError("lower_bounds/upper_bounds need solver='lbfgs' or solver='auto'")
 
         def problem_for(k):
             """Problem k: the multinomial/binary problem (k=None) or class k vs rest."""
@@ -212,6 +215,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 multinomial=multinomial,
                 C=C,
                 penalty_factor=factor,
+                l1_ratio=l1_ratio,
                 fit_intercept=self.fit_intercept,
                 liblinear=liblinear,
                 intercept_scaling=self.intercept_scaling,
@@ -221,7 +225,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         keys = [None] if n_models == 1 else list(range(n_classes))
         warm = self._warm_start_coefs(len(keys))
-        solver = "newton-cg" if liblinear else self.solver
+        # liblinear's algorithms: trust-region Newton for L2, newGLMNET (proximal
+        # Newton with coordinate descent) for L1.
+        solver = ("newton-cd" if l1_ratio > 0 else "newton-cg") if liblinear else self.solver
 
         def run(i, key):
             problem = problem_for(key)

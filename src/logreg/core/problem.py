@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .loss import LogisticLoss
-from .penalty import L2Penalty, optimality_violation
+from .penalty import ElasticNetPenalty
 
 
 @dataclass(frozen=True)
@@ -17,12 +17,12 @@ class Problem:
     Attributes
     ----------
     loss : LogisticLoss
-    penalty : L2Penalty
+    penalty : ElasticNetPenalty
     lower, upper : ndarray or None
         Flat box bounds on the coefficients (-inf/inf where free).
     stopping : {"optimality", "liblinear"}
         "optimality" (every solver's default): stop when
-        :func:`optimality_violation` <= tol. "liblinear": liblinear's relative
+        :meth:`optimality` <= tol. "liblinear": liblinear's relative
         rule ``||g|| <= tol * max(min(n_pos, n_neg), 1) / n * ||g_0||``, kept
         only so that ``solver="liblinear"`` stops where liblinear stops and
         reproduces its printed numbers.
@@ -35,7 +35,7 @@ class Problem:
     """
 
     loss: LogisticLoss
-    penalty: L2Penalty
+    penalty: ElasticNetPenalty
     lower: np.ndarray | None = None
     upper: np.ndarray | None = None
     stopping: str = "optimality"
@@ -58,7 +58,21 @@ class Problem:
         return value + self.penalty.value(coef), grad + self.penalty.gradient(coef)
 
     def optimality(self, coef: np.ndarray, gradient: np.ndarray | None = None) -> float:
-        """The optimality measure at coef (computes the gradient if not given)."""
+        """The optimality measure at coef (computes the gradient if not given).
+
+        ``gradient`` is the gradient of the smooth part (loss plus squared
+        penalty term), as :meth:`objective_gradient` returns it.
+        """
+        v = self.violations(coef, gradient)
+        return float(np.max(v)) if v.size else 0.0
+
+    def violations(self, coef: np.ndarray, gradient: np.ndarray | None = None) -> np.ndarray:
+        """Per-coefficient optimality violations (see ``violation_vector``)."""
         if gradient is None:
             _, gradient = self.objective_gradient(coef)
-        return optimality_violation(coef, gradient, self.lower, self.upper)
+        return self.penalty.violations(coef, gradient, self.lower, self.upper)
+
+    @property
+    def smooth(self) -> bool:
+        """Whether the objective is differentiable (no L1 term)."""
+        return self.penalty.smooth
