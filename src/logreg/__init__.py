@@ -19,6 +19,7 @@ _LAZY = {
     "logit": ("logreg.models", "logit"),
     "mnlogit": ("logreg.models", "mnlogit"),
     "add_constant": ("logreg.models", "add_constant"),
+    "alpha_max": ("logreg.paths", "alpha_max"),
     "SingularInformationWarning": ("logreg.inference.results", "SingularInformationWarning"),
 }
 

@@ -124,3 +124,64 @@ def solve_problem(problem: Problem, solver: str, coef0, *, tol, max_iter, verbos
             stacklevel=3,
         )
     return result
+
+
+def unpenalized_start(problem: Problem) -> np.ndarray:
+    """The minimizer over the coefficients that carry no penalty, the others at 0.
+
+    This is the solution at and above ``alpha_max``: the intercept-only model
+    in closed form, or a fit on the unpenalized columns (penalty factor 0)
+    when there are any.
+    """
+    loss, penalty = problem.loss, problem.penalty
+    free = (penalty.l1 == 0.0) & (penalty.l2 == 0.0)
+    coef = np.zeros(problem.n_coef)
+    if not free.any():
+        return coef
+    free_columns = loss.as_matrix(free).any(axis=0)
+    only_intercept = loss.fit_intercept and not free_columns[: loss.n_features].any()
+    if only_intercept and loss.offset is None and loss.intercept_scaling == 1.0:
+        return loss.null_coef()
+    keep = np.flatnonzero(free_columns[: loss.n_features])
+    sub_X = loss.X.X[:, keep]
+    sub_loss = LogisticLoss(
+        as_design_matrix(sub_X.tocsr() if hasattr(sub_X, "tocsr") else np.asarray(sub_X)),
+        loss.y,
+        n_classes=loss.n_classes,
+        multinomial=loss.multinomial,
+        sample_weight=loss.w,
+        offset=loss.offset,
+        fit_intercept=loss.fit_intercept,
+        intercept_scaling=loss.intercept_scaling,
+    )
+    sub = Problem(loss=sub_loss, penalty=ElasticNetPenalty(0.0, np.zeros(sub_loss.p), sub_loss.n_rows))
+    result = solve_problem(sub, "auto", None, tol=1e-10, max_iter=200)
+    columns = list(keep) + ([loss.n_features] if loss.fit_intercept else [])
+    loss.as_matrix(coef)[:, columns] = sub_loss.as_matrix(result.coef)
+    return coef
+
+
+def alpha_max(problem: Problem):
+    """The smallest penalty strength at which every penalized coefficient is 0.
+
+    Returns ``(alpha, coef)``: ``alpha`` on the scale of ``problem.penalty.alpha``
+    (the penalty of the per-sample mean loss, glmnet's lambda), and the
+    solution there, a warm start for a path. At ``coef`` the optimality
+    conditions of a penalized coefficient j read ``|g_j| <= alpha * l1_ratio
+    * f_j``, which gives ``alpha = max_j |g_j| / (l1_ratio * f_j)``.
+    Bounds are ignored here; a path with bounds that exclude 0 has no such
+    point (the caller checks).
+    """
+    penalty = problem.penalty
+    if penalty.l1_ratio <= 0.0:
+        raise ValueError(
+            "alpha_max needs an L1 term (l1_ratio > 0): with a pure L2 penalty no finite "
+            "strength makes the coefficients exactly zero"
+        )
+    coef = unpenalized_start(problem)
+    _, grad = problem.loss.loss_gradient(coef)
+    weight = np.tile(penalty.factors, penalty.n_rows) * penalty.l1_ratio
+    penalized = weight > 0
+    if not penalized.any():
+        return 0.0, coef
+    return float(np.max(np.abs(grad[penalized]) / weight[penalized])), coef

@@ -10,6 +10,7 @@ scikit-learn's attributes. It computes no loss and knows no solver internals.
 from __future__ import annotations
 
 import warnings
+from typing import Callable, NamedTuple
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -22,6 +23,14 @@ from ._fitting import build_problem, solve_problem
 from .exceptions import SeparationWarning
 
 _PENALTIES = ("l2", "l1", "elasticnet", "none", None)
+
+
+class _Plan(NamedTuple):
+    """What a fit solves: problem keys, the model kind and a problem factory."""
+
+    keys: list
+    multinomial: bool
+    problem_for: Callable
 _MULTI_CLASS = ("auto", "ovr", "multinomial")
 
 
@@ -187,6 +196,39 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """
         C, l1_ratio, liblinear = self._check_params()
         X, y, classes, y_enc, sample_weight = v.validate_fit_data(self, X, y, sample_weight)
+        plan = self._plan(X, classes, y_enc, sample_weight, C, l1_ratio, liblinear)
+        warm = self._warm_start_coefs(len(plan.keys))
+        # liblinear's algorithms: trust-region Newton for L2, newGLMNET (proximal
+        # Newton with coordinate descent) for L1.
+        solver = ("newton-cd" if l1_ratio > 0 else "newton-cg") if liblinear else self.solver
+
+        def run(i, key):
+            problem = plan.problem_for(key)
+            start = warm[i] if warm[i] is not None and warm[i].size == problem.n_coef else None
+            result = solve_problem(
+                problem, solver, start, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
+            )
+            return problem, result
+
+        if len(plan.keys) > 1 and self.n_jobs not in (None, 1):
+            outputs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(run)(i, key) for i, key in enumerate(plan.keys)
+            )
+        else:
+            outputs = [run(i, key) for i, key in enumerate(plan.keys)]
+
+        self.classes_ = classes
+        self._store(outputs, plan.multinomial, classes.size, X.shape[1])
+        if not np.isfinite(C):
+            self._warn_if_separated(X, y_enc, sample_weight, plan.multinomial)
+        return self
+
+    def _plan(self, X, classes, y_enc, sample_weight, C, l1_ratio, liblinear):
+        """The problems this estimator's parameters define on validated data.
+
+        One binary or multinomial problem (key None), or one binary problem
+        per class for one-vs-rest (keys 0..K-1); built lazily, one at a time.
+        """
         n_classes, n_features = classes.size, X.shape[1]
         factor = v.check_penalty_factor(self.penalty_factor, n_features)
         multinomial = self.multi_class == "multinomial" or (
@@ -224,31 +266,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             )
 
         keys = [None] if n_models == 1 else list(range(n_classes))
-        warm = self._warm_start_coefs(len(keys))
-        # liblinear's algorithms: trust-region Newton for L2, newGLMNET (proximal
-        # Newton with coordinate descent) for L1.
-        solver = ("newton-cd" if l1_ratio > 0 else "newton-cg") if liblinear else self.solver
-
-        def run(i, key):
-            problem = problem_for(key)
-            start = warm[i] if warm[i] is not None and warm[i].size == problem.n_coef else None
-            result = solve_problem(
-                problem, solver, start, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
-            )
-            return problem, result
-
-        if len(keys) > 1 and self.n_jobs not in (None, 1):
-            outputs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(run)(i, key) for i, key in enumerate(keys)
-            )
-        else:
-            outputs = [run(i, key) for i, key in enumerate(keys)]
-
-        self.classes_ = classes
-        self._store(outputs, multinomial, n_classes, n_features)
-        if not np.isfinite(C):
-            self._warn_if_separated(X, y_enc, sample_weight, multinomial)
-        return self
+        return _Plan(keys, multinomial, problem_for)
 
     def _own_class_weights(self, classes, y_enc, sample_weight):
         return v.class_weights_per_sample(self.class_weight, classes, y_enc, sample_weight)
