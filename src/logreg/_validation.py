@@ -161,4 +161,9 @@ def check_bounds(lower, upper, n_rows, n_features):
     hi = broadcast(upper, np.inf, "upper_bounds")
     if np.any(lo > hi):
         raise ValueError("lower_bounds exceed upper_bounds for some coefficients: no feasible solution")
+    if np.any(lo == np.inf) or np.any(hi == -np.inf):
+        raise ValueError(
+            "lower_bounds of +inf or upper_bounds of -inf leave no finite value for a coefficient: "
+            "no feasible solution"
+        )
     return lo, hi

@@ -48,9 +48,13 @@ class ElasticNetPenalty:
         return self.alpha == 0.0 or not np.any(self.factors)
 
     def value(self, coef: np.ndarray) -> float:
-        out = 0.5 * float(coef @ (self.l2 * coef))
+        # Elementwise sums, not ``@``: a BLAS dot of a long vector can take
+        # milliseconds when OpenBLAS threads compete with other processes
+        # (measured 16 ms against 0.03 ms for 20,000 entries on a busy machine),
+        # and line searches call this many times.
+        out = 0.5 * float(np.sum(self.l2 * coef * coef))
         if not self.smooth:
-            out += float(self.l1 @ np.abs(coef))
+            out += float(np.sum(self.l1 * np.abs(coef)))
         return out
 
     def gradient(self, coef: np.ndarray) -> np.ndarray:

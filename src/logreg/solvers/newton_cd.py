@@ -58,7 +58,9 @@ class _Columns:
             if not csc.has_sorted_indices:
                 csc = csc.sorted_indices()
             self.dense = False
-            self.X = np.empty((0, 0), dtype=csc.dtype, order="F")
+            # Numba types an array that is both C- and F-contiguous as C: a
+            # (2, 2) F-ordered placeholder keeps one compiled signature.
+            self.X = np.empty((2, 2), dtype=csc.dtype, order="F")
             self.data, self.indices, self.indptr = csc.data, csc.indices, csc.indptr
             self._pos = np.arange(self.d)
             self._source = None
@@ -70,7 +72,7 @@ class _Columns:
             self.X, self._pos, self._source = X, np.arange(self.d), None
         else:
             self._source = X
-            self.X = np.empty((self.n, 0), dtype=X.dtype, order="F")
+            self.X = np.empty((self.n, 2), dtype=X.dtype, order="F")
             self._pos = np.full(self.d, -1, dtype=np.int64)
             self._used = 0
 
@@ -86,7 +88,7 @@ class _Columns:
         used = self._used
         need = used + missing.size
         if need > self.X.shape[1]:
-            capacity = min(self.d, max(need, 2 * used))
+            capacity = max(2, min(self.d, max(need, 2 * used)))
             grown = np.empty((self.n, capacity), dtype=self.X.dtype, order="F")
             grown[:, :used] = self.X[:, :used]
             self.X = grown
@@ -210,7 +212,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             message = "the coordinate-descent step is zero (numerical precision reached)"
             break
         direction_eta = Q.T if loss.multinomial else Q[0]
-        decrease = float(loss_grad @ step) + penalty.value(coef + step) - penalty.value(coef)
+        decrease = float(np.sum(loss_grad * step)) + penalty.value(coef + step) - penalty.value(coef)
         t, coef, eta, _ = _line_search(problem, coef, eta, step, direction_eta, objective, min(decrease, 0.0))
         if t == 0.0:
             message = "line search could not decrease the objective (numerical precision reached)"
