@@ -180,7 +180,7 @@ def alpha_max(problem: Problem):
         )
     coef = unpenalized_start(problem)
     _, grad = problem.loss.loss_gradient(coef)
-    weight = np.tile(penalty.factors, penalty.n_rows) * penalty.l1_ratio
+    weight = penalty.l1 / penalty.alpha if penalty.alpha > 0 else np.zeros_like(penalty.l1)
     penalized = weight > 0
     if not penalized.any():
         return 0.0, coef

@@ -387,6 +387,17 @@ class _DiscreteModel:
         model._rhs_spec = matrices.rhs.model_spec
         return model
 
+    def fit_regularized(self, start_params=None, method="l1", maxiter="defined_by_method", disp=True, alpha=0,
+                        **kwargs):
+        """L1-penalized fit, statsmodels' ``fit_regularized(method="l1")``: minimizes
+        ``-loglike + sum_k alpha_k |b_k|``. Options (``trim_mode``, ``qc_tol``,
+        ``refit``, ``tol``, ...): :func:`logreg.inference.regularized.fit_regularized`.
+        """
+        from .inference.regularized import fit_regularized
+
+        return fit_regularized(self, start_params=start_params, method=method, maxiter=maxiter, disp=disp,
+                               alpha=alpha, **kwargs)
+
 
 def _patsy_column_order(spec, written: list[str]) -> list[str]:
     """Design-matrix columns in patsy's (statsmodels' formula API) order.

@@ -21,7 +21,9 @@ class ElasticNetPenalty:
     The sum runs over every row of the (n_rows, p) coefficient matrix.
     ``factors`` has one entry per column: per-feature multipliers (glmnet's
     ``penalty.factor``), with the intercept's entry 0 unless the intercept is
-    penalized (liblinear). With ``alpha = 0`` this is the unpenalized model.
+    penalized (liblinear); or an (n_rows, p) array, one per coefficient (the
+    per-parameter alphas of statsmodels' ``fit_regularized``). With
+    ``alpha = 0`` this is the unpenalized model.
 
     Attributes
     ----------
@@ -38,10 +40,20 @@ class ElasticNetPenalty:
         self.l1_ratio = float(l1_ratio)
         self.factors = np.asarray(factors, dtype=np.float64)
         self.n_rows = int(n_rows)
-        per_coef = np.tile(self.alpha * self.factors, self.n_rows)
+        if self.factors.ndim == 2:
+            if self.factors.shape[0] != self.n_rows:
+                raise ValueError(f"factors of shape {self.factors.shape} for {self.n_rows} coefficient rows")
+            per_coef = self.alpha * self.factors.ravel()
+        else:
+            per_coef = np.tile(self.alpha * self.factors, self.n_rows)
         self.l1 = self.l1_ratio * per_coef
         self.l2 = (1.0 - self.l1_ratio) * per_coef
         self.smooth = not np.any(self.l1)
+
+    @property
+    def penalized_columns(self) -> np.ndarray:
+        """Whether each column carries a penalty in at least one row."""
+        return (self.l1 + self.l2).reshape(self.n_rows, -1).max(axis=0) > 0
 
     @property
     def is_zero(self) -> bool:

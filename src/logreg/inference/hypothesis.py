@@ -160,7 +160,10 @@ def parse_restrictions(spec, names, q_matrix=None):
 
 
 def _restricted_cov(R, cov):
-    V = R @ cov @ R.T
+    # Only the parameters R involves: NaN rows of the others (trimmed by an
+    # L1 fit) must not leak in through 0 * NaN.
+    used = np.flatnonzero((R != 0).any(axis=0))
+    V = R[:, used] @ cov[np.ix_(used, used)] @ R[:, used].T
     if not np.all(np.isfinite(V)):
         raise ValueError("the restrictions involve parameters whose covariance is not available (NaN)")
     if np.linalg.matrix_rank(R) < R.shape[0]:

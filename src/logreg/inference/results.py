@@ -164,11 +164,22 @@ class _Results:
         free = self._free_index
         return H if free is None else H[np.ix_(free, free)]
 
+    #: Boolean mask over the flat parameters that an L1 fit set to zero
+    #: (statsmodels' ``trimmed``), or None. Their covariance rows and columns
+    #: are NaN; the others use the inverse information restricted to them.
+    _trimmed = None
+
     @cached_property
     def _cov_flat(self) -> np.ndarray:
-        """Covariance of the flat free parameters, NaN where not identified."""
+        """Covariance of the flat free parameters, NaN where not identified (or trimmed)."""
         info = self._information
-        if self.cov_type == "nonrobust":
+        if self._trimmed is not None:
+            keep = ~np.asarray(self._trimmed, dtype=bool)
+            cov = np.full(info.shape, np.nan)
+            affected = np.zeros(keep.size, dtype=bool)
+            if keep.any():
+                cov[np.ix_(keep, keep)], affected[keep] = _invert_information(info[np.ix_(keep, keep)])
+        elif self.cov_type == "nonrobust":
             cov, affected = _invert_information(info)
         else:
             _, affected = _invert_information(info)

@@ -37,6 +37,9 @@ _MIN_NEW_COORDS = 64
 # Inner tolerance as a fraction of the current optimality violation.
 _INNER_FRACTION = 0.1
 _MAX_SWEEPS = 200
+# While the working set is still growing, its model is solved roughly.
+_GROWING_FRACTION = 0.5
+_GROWING_SWEEPS = 10
 _ARMIJO_C = 1e-4
 _ROUNDING_SLACK = 16 * np.finfo(float).eps
 
@@ -132,16 +135,110 @@ def _model_weights(loss, prob):
     return h, h, np.empty((0, loss.n_samples))
 
 
+class _Model:
+    """The proximal-Newton model on a working set, minimized by coordinate descent.
+
+    Sweeps alternate as in glmnet: one over every coordinate, then sweeps over
+    the non-zero ones only until they settle, then a full one again; the
+    minimization stops when a full sweep changes no coordinate's model
+    gradient by more than ``tol``. Within a run of sweeps over a fixed active
+    set, the iterates are extrapolated every few sweeps by Anderson
+    acceleration (Bertrand & Massias 2021, "Anderson acceleration of
+    coordinate descent"), and the extrapolated point is kept only if it
+    lowers the model.
+    """
+
+    memory = 5  # sweeps combined by one extrapolation
+
+    def __init__(self, columns, pos, rows, coef, grad0, C, W, P, w, l1, l2, lo, hi, scale):
+        self.columns, self.pos, self.rows = columns, pos, rows
+        self.coef, self.start, self.grad0 = coef.copy(), coef.copy(), grad0
+        self.C, self.W, self.P, self.w = C, W, P, w
+        self.l1, self.l2, self.lo, self.hi, self.scale = l1, l2, lo, hi, scale
+        self.Q = np.zeros(W.shape)
+        self.S = np.zeros(W.shape[1])
+        self.hjj = np.full(coef.size, -1.0)
+        self.extrapolated = 0
+
+    def _sweep(self, order):
+        from .._kernels.cd import sweep
+
+        return sweep(
+            *self.columns.kernel_args, self.pos, self.rows, order, self.coef, self.grad0, self.hjj,
+            self.C, self.W, self.P, self.l1, self.l2, self.lo, self.hi, self.Q, self.S, self.scale,
+        )
+
+    def value(self, coef, Q, S):
+        """The model (up to its constant) at working-set coefficients ``coef``."""
+        quadratic = float(np.sum(self.W * Q * Q))
+        if self.P.shape[0]:
+            quadratic -= float(np.sum(self.w * S * S))
+        return (
+            float(np.sum(self.grad0 * (coef - self.start)))
+            + 0.5 * quadratic
+            + float(np.sum(self.l1 * np.abs(coef)))
+            + 0.5 * float(np.sum(self.l2 * coef * coef))
+        )
+
+    def minimize(self, tol, max_sweeps) -> int:
+        every = np.arange(self.coef.size)
+        order, full, history = every, True, []
+        sweeps = 0
+        while sweeps < max_sweeps:
+            worst = self._sweep(order)
+            sweeps += 1
+            if full:
+                if worst <= tol:
+                    break
+                order, full, history = np.flatnonzero(self.coef), False, []
+                continue
+            if worst <= tol:
+                order, full = every, True
+                continue
+            history.append((self.coef[order].copy(), self.Q.copy(), self.S.copy()))
+            if len(history) > self.memory:
+                self._extrapolate(order, history)
+                history = []
+        return sweeps
+
+    def _extrapolate(self, order, history):
+        coefs = np.array([h[0] for h in history])
+        steps = np.diff(coefs, axis=0)
+        gram = steps @ steps.T
+        gram += 1e-12 * max(np.trace(gram), np.finfo(float).tiny) * np.eye(gram.shape[0])
+        try:
+            z = np.linalg.solve(gram, np.ones(gram.shape[0]))
+        except np.linalg.LinAlgError:
+            return
+        if not np.all(np.isfinite(z)) or z.sum() == 0:
+            return
+        a = z / z.sum()
+        coef_active = a @ coefs[1:]
+        if np.any(coef_active < self.lo[order]) or np.any(coef_active > self.hi[order]):
+            return
+        Q = sum(ai * h[1] for ai, h in zip(a, history[1:]))
+        S = sum(ai * h[2] for ai, h in zip(a, history[1:]))
+        trial = self.coef.copy()
+        trial[order] = coef_active
+        if self.value(trial, Q, S) < self.value(self.coef, self.Q, self.S):
+            self.coef, self.Q, self.S = trial, Q, S
+            self.extrapolated += 1
+
+
 def _working_set(coef, violations, fixed):
-    """Flat indices: the support, always-free coordinates, and the worst violators."""
+    """(flat indices, complete): the support, always-free coordinates and the worst violators.
+
+    ``complete`` is False when violators were left out for the budget.
+    """
     support = coef != 0.0
     keep = support | fixed
     candidates = np.flatnonzero(~keep & (violations > 0.0))
     budget = max(_MIN_NEW_COORDS, 2 * int(np.count_nonzero(support)))
-    if candidates.size > budget:
+    complete = candidates.size <= budget
+    if not complete:
         worst = np.argpartition(violations[candidates], -budget)[-budget:]
         candidates = candidates[worst]
-    return np.union1d(np.flatnonzero(keep), candidates)
+    return np.union1d(np.flatnonzero(keep), candidates), complete
 
 
 def _line_search(problem, coef, eta, step, direction_eta, objective, decrease):
@@ -169,7 +266,6 @@ def _stop_threshold(problem, violations, tol):
 
 
 def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
-    from .._kernels.cd import coordinate_descent
 
     loss, penalty = problem.loss, problem.penalty
     K, p, d = loss.n_rows, loss.p, loss.n_features
@@ -206,23 +302,25 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             break
         if n_iter >= max_iter:
             break
-        ws = _working_set(coef, violations, fixed)
+        ws, complete = _working_set(coef, violations, fixed)
         feature = feature_of[ws]
         pos = np.full(ws.size, -1, dtype=np.int64)
         is_column = feature < d
         pos[is_column] = columns.positions(feature[is_column])
         rows = row_of[ws].astype(np.int64)
         curvature_weights, W, P = _model_weights(loss, prob)
-        coef_ws = coef[ws].copy()
-        Q = np.zeros((K, loss.n_samples))
-        S = np.zeros(loss.n_samples)
-        inner_tol = max(_INNER_FRACTION * optimality, 0.1 * tol)
-        sweeps = coordinate_descent(
-            *columns.kernel_args, pos, rows, coef_ws, loss_grad[ws], curvature_weights, W, P,
-            penalty.l1[ws], penalty.l2[ws], lower[ws], upper[ws], Q, S, scale, inner_tol, _MAX_SWEEPS,
+        model = _Model(
+            columns, pos, rows, coef[ws], loss_grad[ws], curvature_weights, W, P, loss.w,
+            penalty.l1[ws], penalty.l2[ws], lower[ws], upper[ws], scale,
         )
+        if complete:
+            sweeps = model.minimize(max(_INNER_FRACTION * optimality, 0.1 * tol), _MAX_SWEEPS)
+        else:
+            # The set will grow at the next iteration: a rough step is enough.
+            sweeps = model.minimize(_GROWING_FRACTION * optimality, _GROWING_SWEEPS)
+        coef_ws, Q = model.coef, model.Q
         if verbose:
-            print(f"    working set {ws.size}, {sweeps} coordinate-descent sweeps to {inner_tol:.2e}")
+            print(f"    working set {ws.size}, {sweeps} coordinate-descent sweeps, {model.extrapolated} extrapolated")
         step = np.zeros_like(coef)
         step[ws] = coef_ws - coef[ws]
         n_iter += 1
@@ -251,7 +349,7 @@ def _center_free_multinomial_columns(problem, coef):
     if not loss.multinomial:
         return coef
     M = loss.as_matrix(coef).copy()
-    free = (penalty.l1 + penalty.l2).reshape(M.shape).max(axis=0) == 0.0
+    free = ~penalty.penalized_columns
     if problem.has_bounds:
         lo = loss.as_matrix(problem.lower) if problem.lower is not None else None
         hi = loss.as_matrix(problem.upper) if problem.upper is not None else None

@@ -71,7 +71,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     loss, penalty = problem.loss, problem.penalty
     coef = np.array(coef0, dtype=np.float64)
     eta = loss.eta(coef)
-    flat = loss.flat_directions_without_curvature(penalty.alpha * penalty.factors > 0)
+    flat = loss.flat_directions_without_curvature(penalty.penalized_columns)
     subsets = _row_subsets(loss.n_samples, loss.p)
     rows = next(subsets)
     message = "maximum number of iterations reached"
