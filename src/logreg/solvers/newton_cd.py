@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ..core.penalty import violation_vector
 from ..core.result import SolverResult
 from .base import SolverSpec, register
 
@@ -112,6 +113,29 @@ class _Columns:
     @property
     def kernel_args(self):
         return self.dense, self.X, self.data, self.indices, self.indptr
+
+    def gradient(self, pos, rows, R, scale) -> np.ndarray:
+        """Loss gradient of working-set coordinates from the residual R (n, K).
+
+        Only the working set's columns are read, which is what makes a Newton
+        iteration inside a working set cheaper than one over all of X.
+        """
+        cols = np.unique(pos[pos >= 0])
+        out = np.empty(pos.size)
+        if cols.size:
+            if self.dense:
+                # Loaded columns are consecutive: a prefix is a view, not a copy.
+                sub = self.X[:, : cols.size] if cols[-1] == cols.size - 1 else self.X[:, cols]
+            else:
+                store = sp.csc_matrix((self.data, self.indices, self.indptr), shape=(self.n, len(self.indptr) - 1))
+                sub = store[:, cols]
+            products = np.asarray(sub.T @ R.astype(sub.dtype, copy=False), dtype=np.float64)
+            on_column = pos >= 0
+            out[on_column] = products[np.searchsorted(cols, pos[on_column]), rows[on_column]]
+        intercept = pos < 0
+        if intercept.any():
+            out[intercept] = scale * R.sum(axis=0)[rows[intercept]]
+        return out
 
 
 def _index_arrays(indices, indptr):
@@ -266,7 +290,16 @@ def _stop_threshold(problem, violations, tol):
 
 
 def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
+    """Rounds of: a full optimality check, then Newton iterations on a working set.
 
+    Each round computes the loss gradient over all of X (the only full pass),
+    stops if the optimality measure is within tol, and otherwise picks a
+    working set and runs proximal Newton iterations on it, reading only its
+    columns, until the working set's own optimality reaches the round's goal:
+    half the stopping threshold when the set holds every violator (so that
+    the next full check passes), a rough fraction of the current violation
+    while the set is still growing.
+    """
     loss, penalty = problem.loss, problem.penalty
     K, p, d = loss.n_rows, loss.p, loss.n_features
     columns = _Columns(loss.X.X)
@@ -280,6 +313,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     feature_of = np.tile(np.arange(p), K)
     row_of = np.repeat(np.arange(K), p)
     scale = loss.intercept_scaling
+    reduce = np.sum if problem.stopping == "liblinear" else np.max
     first_measure = None
     n_iter, converged, message = 0, False, "maximum number of iterations reached"
     while True:
@@ -308,30 +342,51 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         is_column = feature < d
         pos[is_column] = columns.positions(feature[is_column])
         rows = row_of[ws].astype(np.int64)
-        curvature_weights, W, P = _model_weights(loss, prob)
-        model = _Model(
-            columns, pos, rows, coef[ws], loss_grad[ws], curvature_weights, W, P, loss.w,
-            penalty.l1[ws], penalty.l2[ws], lower[ws], upper[ws], scale,
-        )
-        if complete:
-            sweeps = model.minimize(max(_INNER_FRACTION * optimality, 0.1 * tol), _MAX_SWEEPS)
-        else:
-            # The set will grow at the next iteration: a rough step is enough.
-            sweeps = model.minimize(_GROWING_FRACTION * optimality, _GROWING_SWEEPS)
-        coef_ws, Q = model.coef, model.Q
-        if verbose:
-            print(f"    working set {ws.size}, {sweeps} coordinate-descent sweeps, {model.extrapolated} extrapolated")
-        step = np.zeros_like(coef)
-        step[ws] = coef_ws - coef[ws]
-        n_iter += 1
-        if not step.any():
-            message = "the coordinate-descent step is zero (numerical precision reached)"
-            break
-        direction_eta = Q.T if loss.multinomial else Q[0]
-        decrease = float(np.sum(loss_grad * step)) + penalty.value(coef + step) - penalty.value(coef)
-        t, coef, eta, _ = _line_search(problem, coef, eta, step, direction_eta, objective, min(decrease, 0.0))
-        if t == 0.0:
-            message = "line search could not decrease the objective (numerical precision reached)"
+        bounds = (None, None) if not problem.has_bounds else (lower[ws], upper[ws])
+        l1_ws = None if penalty.smooth else penalty.l1[ws]
+        goal = 0.5 * threshold if complete else _GROWING_FRACTION * measure
+        grad_ws, ws_optimality = loss_grad[ws], optimality
+        stop = False
+        while True:
+            curvature_weights, W, P = _model_weights(loss, prob)
+            model = _Model(
+                columns, pos, rows, coef[ws], grad_ws, curvature_weights, W, P, loss.w,
+                penalty.l1[ws], penalty.l2[ws], lower[ws], upper[ws], scale,
+            )
+            if complete:
+                sweeps = model.minimize(max(_INNER_FRACTION * ws_optimality, 0.1 * tol), _MAX_SWEEPS)
+            else:  # the set grows at the next round: a rough step is enough
+                sweeps = model.minimize(_GROWING_FRACTION * ws_optimality, _GROWING_SWEEPS)
+            if verbose:
+                print(f"    working set {ws.size}: {sweeps} sweeps, {model.extrapolated} extrapolated")
+            step_ws = model.coef - coef[ws]
+            n_iter += 1
+            if not step_ws.any():
+                message, stop = "the coordinate-descent step is zero (numerical precision reached)", True
+                break
+            step = np.zeros_like(coef)
+            step[ws] = step_ws
+            direction_eta = model.Q.T if loss.multinomial else model.Q[0]
+            decrease = float(np.sum(grad_ws * step_ws)) + penalty.value(coef + step) - penalty.value(coef)
+            t, coef, eta, objective = _line_search(
+                problem, coef, eta, step, direction_eta, objective, min(decrease, 0.0)
+            )
+            if t == 0.0:
+                message, stop = "line search could not decrease the objective (numerical precision reached)", True
+                break
+            if n_iter >= max_iter:
+                break
+            value, resid, prob = loss.value_and_residual(eta)
+            grad_ws = columns.gradient(pos, rows, resid.reshape(loss.n_samples, -1), scale)
+            coef_ws = coef[ws]
+            ws_violations = violation_vector(coef_ws, grad_ws + penalty.l2[ws] * coef_ws, *bounds, l1_ws)
+            ws_optimality = float(np.max(ws_violations))
+            if float(reduce(ws_violations)) <= goal:
+                break
+        if stop:
+            value, resid, _ = loss.value_and_residual(eta)
+            objective = value + penalty.value(coef)
+            optimality = problem.optimality(coef, loss.gradient_from_residual(resid) + penalty.gradient(coef))
             break
     coef = _center_free_multinomial_columns(problem, coef)
     return SolverResult(coef, n_iter, converged, optimality, objective, "newton-cd", message)
