@@ -308,8 +308,10 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     lower = np.full(coef.size, -np.inf) if problem.lower is None else problem.lower
     upper = np.full(coef.size, np.inf) if problem.upper is None else problem.upper
     # Coordinates with no L1 weight are always in the working set: they are
-    # generically non-zero, and the intercept among them is cheap.
-    fixed = penalty.l1 == 0.0
+    # generically non-zero, and the intercept among them is cheap. Those whose
+    # bounds pin them (lower == upper, e.g. MNLogit's reference class) never are.
+    pinned = lower == upper
+    fixed = (penalty.l1 == 0.0) & ~pinned
     feature_of = np.tile(np.arange(p), K)
     row_of = np.repeat(np.arange(K), p)
     scale = loss.intercept_scaling
@@ -336,7 +338,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             break
         if n_iter >= max_iter:
             break
-        ws, complete = _working_set(coef, violations, fixed)
+        ws, complete = _working_set(coef, np.where(pinned, 0.0, violations), fixed)
         feature = feature_of[ws]
         pos = np.full(ws.size, -1, dtype=np.int64)
         is_column = feature < d
@@ -358,7 +360,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             else:  # the set grows at the next round: a rough step is enough
                 sweeps = model.minimize(_GROWING_FRACTION * ws_optimality, _GROWING_SWEEPS)
             if verbose:
-                print(f"    working set {ws.size}: {sweeps} sweeps, {model.extrapolated} extrapolated")
+                print(f"    working set {ws.size}: {sweeps} sweeps, {model.extrapolated} extrapolated", end="")
             step_ws = model.coef - coef[ws]
             n_iter += 1
             if not step_ws.any():
@@ -371,6 +373,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             t, coef, eta, objective = _line_search(
                 problem, coef, eta, step, direction_eta, objective, min(decrease, 0.0)
             )
+            if verbose:
+                print(f", step {t:g}")
             if t == 0.0:
                 message, stop = "line search could not decrease the objective (numerical precision reached)", True
                 break
