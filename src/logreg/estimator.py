@@ -339,6 +339,29 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 stacklevel=3,
             )
 
+    # -- inference ------------------------------------------------------------------
+    def summary(self, X=None, y=None, sample_weight=None):
+        """statsmodels-style coefficient table of this fit, on its training data.
+
+        The estimator keeps no training data, so pass it back:
+        ``model.summary(X_train, y_train)``. Returns the summary object of
+        ``logreg.Logit`` (binary) or ``logreg.MNLogit`` (multinomial) results
+        (text, HTML in notebooks, LaTeX); :meth:`results` gives the results.
+        For penalized fits the notes say what the standard errors mean; after
+        L1 or elastic-net selection none are shown.
+        """
+        return self.results(X, y, sample_weight).summary()
+
+    def results(self, X=None, y=None, sample_weight=None):
+        """statsmodels-style results (params, bse, pvalues, conf_int, ...) of this fit."""
+        if X is None or y is None:
+            raise TypeError(
+                "LogisticRegression keeps no training data: pass it back, as in model.summary(X_train, y_train)"
+            )
+        from .inference.estimator_summary import estimator_results
+
+        return estimator_results(self, X, y, sample_weight)
+
     # -- prediction ---------------------------------------------------------------
     def decision_function(self, X):
         """Linear predictor: shape (n_samples,) for two classes, else (n_samples, n_classes)."""

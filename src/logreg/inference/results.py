@@ -161,8 +161,14 @@ class _Results:
         loss = self._problem.loss
         last = self._solver_result.hessian  # formed by the solver within a step <= tol
         H = loss.weight_sum * (last if last is not None else loss.hessian(self._eta, self._prob))
+        if self._penalty_information is not None:
+            H = H + self._penalty_information
         free = self._free_index
         return H if free is None else H[np.ix_(free, free)]
+
+    #: The penalty's Hessian (total scale) for results of an L2-penalized fit
+    #: (LogisticRegression.summary), added to the information; None for ML fits.
+    _penalty_information = None
 
     #: Boolean mask over the flat parameters that an L1 fit set to zero
     #: (statsmodels' ``trimmed``), or None. Their covariance rows and columns
