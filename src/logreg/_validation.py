@@ -55,6 +55,9 @@ def _is_numpy_dtype(dtype) -> bool:
 
 def validate_fit_data(estimator, X, y, sample_weight=None):
     """Validate training data; returns X, y, classes, encoded y and weights."""
+    if is_dask_collection(X):
+        X, y = _validate_dask_fit(estimator, X, y)
+        return _finish_fit_validation(X, y, sample_weight)
     check_numeric_columns(X)
     X, y = validate_data(
         estimator,
@@ -66,6 +69,10 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
         accept_large_sparse=True,
         ensure_all_finite=True,
     )
+    return _finish_fit_validation(X, y, sample_weight)
+
+
+def _finish_fit_validation(X, y, sample_weight):
     check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
     if classes.size < 2:
@@ -83,6 +90,8 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
 
 def validate_predict_data(estimator, X):
     """Validate X at predict time (feature count and names checked against fit)."""
+    if is_dask_collection(X):
+        return _validate_dask_predict(estimator, X)
     check_numeric_columns(X)
     return validate_data(
         estimator,
@@ -92,6 +101,110 @@ def validate_predict_data(estimator, X):
         reset=False,
         ensure_all_finite=True,
     )
+
+
+# -- dask input ---------------------------------------------------------------
+# X stays a lazy dask array (it is never gathered); y and the weights, n
+# numbers each, are computed into memory, like the client-side eta of
+# logreg.backends.dask. scikit-learn's validate_data would compute X, so the
+# checks it makes are made here: 2-D numeric X with known row chunks, at least
+# one row and column, lengths consistent, and finiteness by one blockwise
+# reduction computed together with y (one pass over X).
+
+
+def is_dask_collection(X) -> bool:
+    """True for a dask Array, DataFrame or Series (dask is not imported otherwise)."""
+    from .backends.dask import is_dask_collection as check
+
+    return check(X)
+
+
+def as_dask_array(X):
+    """A dask collection as a 2-D float dask array with known row chunks, and its column names.
+
+    DataFrame columns must be numeric (named otherwise); lengths of the
+    partitions are computed (``to_dask_array(lengths=True)``).
+    """
+    import dask.array as da
+
+    names = None
+    if hasattr(X, "columns"):  # dask DataFrame
+        check_numeric_columns(X)
+        names = np.asarray([str(c) for c in X.columns], dtype=object)
+        if not all(isinstance(c, str) for c in X.columns):
+            names = None
+        X = X.to_dask_array(lengths=True)
+    elif not isinstance(X, da.Array):  # a dask Series or other collection
+        X = X.to_dask_array(lengths=True) if hasattr(X, "to_dask_array") else da.asarray(X)
+    if X.ndim == 1:
+        raise ValueError(
+            "Expected a 2D array, got a 1D dask array instead: reshape it with X.reshape(-1, 1) "
+            "for a single feature or X.reshape(1, -1) for a single sample"
+        )
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-dimensional, got {X.ndim} dimensions")
+    if any(np.isnan(c) for c in X.chunks[0]):
+        X = X.compute_chunk_sizes()
+    if X.dtype not in (np.float32, np.float64):
+        if X.dtype.kind not in "biuf":
+            raise ValueError(f"X must be numeric, got dtype {X.dtype}")
+        X = X.astype(np.float64)
+    if len(X.chunks[1]) > 1:
+        X = X.rechunk({1: -1})
+    return X, names
+
+
+def _finite_or_raise(X, *others):
+    """Compute ``others`` together with X's finiteness check (one pass over X)."""
+    import dask
+    import dask.array as da
+
+    finite, *values = dask.compute(da.isfinite(X).all(), *others)
+    if not bool(finite):
+        raise ValueError("Input X contains NaN or infinity (checked blockwise on the dask array).")
+    return values
+
+
+def _validate_dask_fit(estimator, X, y):
+    X, names = as_dask_array(X)
+    n, d = X.shape
+    if n < 1 or d < 1:
+        raise ValueError(f"Found array with {n} sample(s) and {d} feature(s) while a minimum of 1 is required.")
+    if is_dask_collection(y) and hasattr(y, "chunks"):
+        (y,) = _finite_or_raise(X, y)  # together: a y derived from X shares the pass
+    else:
+        _finite_or_raise(X)
+        if is_dask_collection(y):  # a dask Series (expressions: computed on its own)
+            y = y.compute()
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-dimensional, got shape {y.shape}")
+    if y.shape[0] != n:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: [{n}, {y.shape[0]}]")
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise ValueError("Input y contains NaN or infinity.")
+    estimator.n_features_in_ = int(d)
+    if names is not None:
+        estimator.feature_names_in_ = names
+    elif hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return X, y
+
+
+def _validate_dask_predict(estimator, X):
+    X, names = as_dask_array(X)
+    d = X.shape[1]
+    if d != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {d} features, but {type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input."
+        )
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if fitted is not None and names is not None and list(fitted) != list(names):
+        raise ValueError("The feature names should match those that were passed during fit.")
+    return X
 
 
 def class_weights_per_sample(class_weight, classes, y_encoded, sample_weight) -> np.ndarray:

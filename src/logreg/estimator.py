@@ -363,30 +363,61 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return estimator_results(self, X, y, sample_weight)
 
     # -- prediction ---------------------------------------------------------------
+    # On a dask array each method returns a lazy dask array with X's row
+    # chunks: the same NumPy code runs on every block (map_blocks).
     def decision_function(self, X):
         """Linear predictor: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
         check_is_fitted(self)
-        return self._scores(v.validate_predict_data(self, X))
+        X = v.validate_predict_data(self, X)
+        if v.is_dask_collection(X):
+            return self._blockwise(X, self._scores, self.coef_.shape[0], np.float64)
+        return self._scores(X)
 
     def _scores(self, X):
         scores = X @ self.coef_.T.astype(X.dtype, copy=False)
         scores = np.asarray(scores, dtype=np.float64) + self.intercept_
         return scores.ravel() if scores.shape[1] == 1 else scores
 
+    def _blockwise(self, X, fn, n_columns, dtype):
+        """fn on each row block of a dask X: (n,) when n_columns is 1, else (n, n_columns)."""
+        if n_columns == 1:
+            return X.map_blocks(fn, drop_axis=1, dtype=dtype, meta=np.empty((0,), dtype=dtype))
+        return X.map_blocks(
+            fn, chunks=(X.chunks[0], (n_columns,)), dtype=dtype, meta=np.empty((0, 0), dtype=dtype)
+        )
+
     def predict(self, X):
         """Class labels: the class with the largest decision value."""
-        scores = self.decision_function(X)
+        check_is_fitted(self)
+        X = v.validate_predict_data(self, X)
+        if v.is_dask_collection(X):
+            return self._blockwise(X, lambda b: self._labels(self._scores(b)), 1, self.classes_.dtype)
+        return self._labels(self._scores(X))
+
+    def _labels(self, scores):
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(np.intp)]
         return self.classes_[np.argmax(scores, axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``."""
-        return np.exp(self.predict_log_proba(X))
+        check_is_fitted(self)
+        X = v.validate_predict_data(self, X)
+        if v.is_dask_collection(X):
+            fn = lambda b: np.exp(self._log_proba(self._scores(b)))  # noqa: E731
+            return self._blockwise(X, fn, self.classes_.size, np.float64)
+        return np.exp(self._log_proba(self._scores(X)))
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities, computed stably."""
-        scores = self.decision_function(X)
+        check_is_fitted(self)
+        X = v.validate_predict_data(self, X)
+        if v.is_dask_collection(X):
+            fn = lambda b: self._log_proba(self._scores(b))  # noqa: E731
+            return self._blockwise(X, fn, self.classes_.size, np.float64)
+        return self._log_proba(self._scores(X))
+
+    def _log_proba(self, scores):
         if self._multinomial:
             if scores.ndim == 1:  # two-class multinomial: softmax of (-eta, eta)
                 scores = np.column_stack([-scores, scores])
@@ -396,4 +427,3 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         # One-vs-rest: each class's sigmoid, normalized to sum to one.
         log_p = log_expit(scores)
         return log_p - logsumexp(log_p, axis=1, keepdims=True)
-

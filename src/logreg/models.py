@@ -90,12 +90,50 @@ def add_constant(data, prepend: bool = True, has_constant: str = "skip"):
 
 def _constant_columns(x) -> np.ndarray:
     """Columns whose values are all equal and non-zero (statsmodels' definition)."""
+    if _is_dask(x):  # one blockwise pass; X stays on the cluster
+        import dask
+
+        if x.shape[0] == 0:
+            return np.zeros(x.shape[1], dtype=bool)
+        mx, mn, first = dask.compute(x.max(axis=0), x.min(axis=0), x[0])
+        return (mx == mn) & (first != 0)
     x = np.asarray(x)
     if x.dtype == object:
         x = x.astype(np.float64)
     if x.shape[0] == 0:
         return np.zeros(x.shape[1], dtype=bool)
     return (np.ptp(x, axis=0) == 0) & (x[0] != 0)
+
+
+def _is_dask(obj) -> bool:
+    from ._validation import is_dask_collection
+
+    return is_dask_collection(obj)
+
+
+def _prepare_dask_exog(exog):
+    """A dask array or DataFrame as exog: kept lazy (never gathered), checked in one pass."""
+    import dask
+    import dask.array as da
+
+    from ._validation import as_dask_array
+
+    x, names = as_dask_array(exog)
+    if hasattr(exog, "columns"):
+        names = [str(c) for c in exog.columns]
+    x = x.astype(np.float64)
+    if x.shape[1] == 0:
+        raise ValueError("exog has no columns")
+    finite, mx, mn = dask.compute(da.isfinite(x).all(), x.max(axis=0), x.min(axis=0))
+    if not bool(finite):
+        raise ValueError("exog contains NaN or infinite values")
+    if names is None:
+        names = [f"x{i}" for i in range(1, x.shape[1] + 1)]
+        constant = mx == mn
+        if constant.any():
+            names = [f"x{i}" for i in range(1, x.shape[1])]
+            names.insert(int(np.argmax(constant)), "const")
+    return x, names, None, False
 
 
 # ---------------------------------------------------------------------------
@@ -124,6 +162,8 @@ def _prepare_exog(exog):
     """(float64 2-D array, names, row index or None, pandas?)"""
     if exog is None:
         raise ValueError("exog is required; use add_constant(...) for a constant-only model")
+    if _is_dask(exog):
+        return _prepare_dask_exog(exog)
     if _is_pandas(exog):
         import pandas as pd
 
@@ -162,6 +202,8 @@ def _prepare_exog(exog):
 
 def _endog_name(endog) -> str:
     name = getattr(endog, "name", None)
+    if name is not None and _is_dask(endog) and hasattr(endog, "chunks"):
+        name = None  # a dask array's name is its graph key
     if name is None and _is_pandas(endog) and getattr(endog, "ndim", 1) == 2 and endog.shape[1] == 1:
         name = endog.columns[0]
     return "y" if name is None else str(name)

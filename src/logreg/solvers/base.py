@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..backends import is_sparse_backend
+from ..backends import is_dask_backend, is_sparse_backend
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class SolverSpec:
     bounds: bool = False          # handles box bounds
     dense_hessian: bool = False   # forms the full (n_coef x n_coef) Hessian
     l1: bool = False              # handles non-smooth (L1, elastic-net) penalties
+    columns: bool = False         # reads columns or rows of an in-memory X (not a Dask array)
     description: str = ""
 
 
@@ -58,6 +59,11 @@ def check_supported(spec: SolverSpec, problem) -> None:
             f"solver {spec.name!r} handles only smooth penalties (l2 or none); for l1 and "
             f"elasticnet use solver='auto' or one of: {capable}"
         )
+    if spec.columns and is_dask_backend(problem.loss.X):
+        raise ValueError(
+            f"solver {spec.name!r} reads the columns of an in-memory X and cannot run on a Dask array; "
+            "use solver='auto' (blockwise Newton methods)"
+        )
     if problem.has_bounds and not spec.bounds:
         capable = ", ".join(repr(n) for n, s in sorted(_REGISTRY.items()) if s.bounds and (s.l1 or problem.smooth))
         raise ValueError(
@@ -85,7 +91,9 @@ def choose_solver(problem) -> str:
       multinomial problems it beats L-BFGS by 1.5-6x at equal accuracy.
     """
     if not problem.smooth:
-        return "newton-cd"
+        # A Dask X has no column access for coordinate descent: proximal Newton
+        # with the subproblem solved on the blockwise-formed Hessian instead.
+        return "newton-gram" if is_dask_backend(problem.loss.X) else "newton-cd"
     if problem.has_bounds:
         return "lbfgs"
     loss = problem.loss
@@ -102,4 +110,4 @@ def choose_solver(problem) -> str:
 
 def _load_builtin_solvers() -> None:
     # Imported here, not at module import, to keep `import logreg` light.
-    from . import lbfgs, newton_cd, newton_cholesky, trust_region  # noqa: F401
+    from . import lbfgs, newton_cd, newton_cholesky, prox_newton_gram, trust_region  # noqa: F401

@@ -425,6 +425,7 @@ register(
         solve,
         bounds=True,
         l1=True,
+        columns=True,
         description="proximal Newton with coordinate descent on working sets (numba kernels)",
     )
 )
