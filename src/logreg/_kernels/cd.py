@@ -16,8 +16,9 @@ predictor: the partial derivative for coordinate (k, j) is
 multinomial one, whose Hessian is w_i (diag(p_i) - p_i p_i') per sample.
 
 The caller (``logreg.solvers.newton_cd``) decides which coordinates each
-sweep visits and extrapolates between sweeps. Two storages share the kernel: dense columns (``X``, an F-ordered array, so a
-column is contiguous) and CSC sparse columns (``data, indices, indptr``);
+sweep visits and extrapolates between sweeps. Two storages share the
+kernel: dense columns (``X``, an F-ordered array, so a column is
+contiguous) and CSC sparse columns (``data, indices, indptr``);
 ``dense`` says which, and the unused storage is passed as an empty array.
 A column position of -1 is the intercept: a constant column of value
 ``scale``. Accumulation is in float64 whatever X's dtype.
