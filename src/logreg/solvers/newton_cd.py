@@ -297,8 +297,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
     working set and runs proximal Newton iterations on it, reading only its
     columns, until the working set's own optimality reaches the round's goal:
     half the stopping threshold when the set holds every violator (so that
-    the next full check passes), a rough fraction of the current violation
-    while the set is still growing.
+    the next full check passes); while the set is still growing (violators
+    were left out for its budget), one rough Newton step before widening it.
     """
     loss, penalty = problem.loss, problem.penalty
     K, p, d = loss.n_rows, loss.p, loss.n_features
@@ -346,7 +346,7 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
         rows = row_of[ws].astype(np.int64)
         bounds = (None, None) if not problem.has_bounds else (lower[ws], upper[ws])
         l1_ws = None if penalty.smooth else penalty.l1[ws]
-        goal = 0.5 * threshold if complete else _GROWING_FRACTION * measure
+        goal = 0.5 * threshold
         grad_ws, ws_optimality = loss_grad[ws], optimality
         stop = False
         while True:
@@ -378,8 +378,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             if t == 0.0:
                 message, stop = "line search could not decrease the objective (numerical precision reached)", True
                 break
-            if n_iter >= max_iter:
-                break
+            if n_iter >= max_iter or not complete:
+                break  # a growing set: one rough step, then widen it
             value, resid, prob = loss.value_and_residual(eta)
             grad_ws = columns.gradient(pos, rows, resid.reshape(loss.n_samples, -1), scale)
             coef_ws = coef[ws]
