@@ -48,12 +48,12 @@ _ROUNDING_SLACK = 16 * np.finfo(float).eps
 class _Columns:
     """Column access for the kernels: F-ordered dense columns or CSC.
 
-    F-ordered dense X and CSC X are used as they are. A C-ordered array or a
-    CSR matrix is read column-wise through a growing column store that holds
-    only the columns the working sets have touched: converting a whole
-    50,000 x 100,000 CSR matrix costs more (0.2-0.3 s) than the fit of a
-    sparse model on it needs, while scipy extracts a few hundred columns in
-    about 20 ms.
+    F-ordered dense X and CSC X are used as they are. A C-ordered array is
+    read column-wise through a growing F-ordered store of the columns the
+    working sets have touched. A CSR matrix gets a CSC store of the first
+    working set's columns (scipy extracts them in about 20-40 ms on the
+    50,000 x 20,000-100,000 benchmark matrices), and is converted whole
+    (25-80 ms there) only if a later working set needs more.
     """
 
     def __init__(self, X):
@@ -61,6 +61,7 @@ class _Columns:
         self.dense = not sp.issparse(X)
         self._source = None
         self._used = 0
+        self._loads = 0
         self._pos = np.arange(self.d)
         if self.dense:
             self.data = np.empty(0, dtype=X.dtype)
@@ -101,6 +102,15 @@ class _Columns:
                 grown[:, :used] = self.X[:, :used]
                 self.X = grown
             self.X[:, used:need] = self._source[:, missing]
+        elif self._loads >= 1:
+            # A second load: converting the whole matrix costs about two
+            # extractions (scipy scans every non-zero either way), and no
+            # load follows it.
+            csc = self._source.tocsc()
+            csc.sort_indices()
+            self.data, (self.indices, self.indptr) = csc.data, _index_arrays(csc.indices, csc.indptr)
+            self._pos, self._source, self._used = np.arange(self.d), None, self.d
+            return
         else:
             block = self._source[:, missing].tocsc()
             block.sort_indices()
@@ -109,6 +119,7 @@ class _Columns:
             self.indices, self.indptr = _index_arrays(np.concatenate([self.indices, block.indices]), indptr)
         self._pos[missing] = np.arange(used, need)
         self._used = need
+        self._loads += 1
 
     @property
     def kernel_args(self):
