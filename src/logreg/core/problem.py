@@ -76,3 +76,22 @@ class Problem:
     def smooth(self) -> bool:
         """Whether the objective is differentiable (no L1 term)."""
         return self.penalty.smooth
+
+    def center_free_columns(self, coef: np.ndarray) -> np.ndarray:
+        """Center unpenalized, unbounded multinomial columns over the classes.
+
+        The softmax is unchanged by adding a constant to one column of every
+        class row, so such a column's coefficients are determined only up to
+        that constant; centering picks the solution scikit-learn reports and
+        keeps the objective and the optimality exactly as they were.
+        """
+        loss = self.loss
+        if not loss.multinomial:
+            return coef
+        M = loss.as_matrix(coef).copy()
+        free = ~self.penalty.penalized_columns
+        for bound in (self.lower, self.upper):
+            if bound is not None:
+                free &= ~np.isfinite(loss.as_matrix(bound)).any(axis=0)
+        M[:, free] -= M[:, free].mean(axis=0)
+        return M.ravel()

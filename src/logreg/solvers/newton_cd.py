@@ -403,31 +403,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             objective = value + penalty.value(coef)
             optimality = problem.optimality(coef, loss.gradient_from_residual(resid) + penalty.gradient(coef))
             break
-    coef = _center_free_multinomial_columns(problem, coef)
+    coef = problem.center_free_columns(coef)
     return SolverResult(coef, n_iter, converged, optimality, objective, "newton-cd", message)
-
-
-def _center_free_multinomial_columns(problem, coef):
-    """Center unpenalized, unbounded multinomial columns over the classes.
-
-    The softmax is unchanged by adding a constant to one column of every
-    class row, so such a column's coefficients are determined only up to that
-    constant; centering picks the solution scikit-learn reports and keeps the
-    objective and the optimality exactly as they were.
-    """
-    loss, penalty = problem.loss, problem.penalty
-    if not loss.multinomial:
-        return coef
-    M = loss.as_matrix(coef).copy()
-    free = ~penalty.penalized_columns
-    if problem.has_bounds:
-        lo = loss.as_matrix(problem.lower) if problem.lower is not None else None
-        hi = loss.as_matrix(problem.upper) if problem.upper is not None else None
-        for bound in (lo, hi):
-            if bound is not None:
-                free &= ~np.isfinite(bound).any(axis=0)
-    M[:, free] -= M[:, free].mean(axis=0)
-    return M.ravel()
 
 
 register(

@@ -158,26 +158,8 @@ def solve(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
             break
         coef = coef + t * step
         eta = eta_new
-    return SolverResult(_center_free_columns(problem, coef), n_iter, converged, optimality, objective,
+    return SolverResult(problem.center_free_columns(coef), n_iter, converged, optimality, objective,
                         "newton-gram", message)
-
-
-def _center_free_columns(problem, coef):
-    """Center unpenalized, unbounded multinomial columns over the classes.
-
-    The softmax is unchanged by adding a constant to a column of every class
-    row; centering picks the solution scikit-learn (and newton-cd) reports.
-    """
-    loss, penalty = problem.loss, problem.penalty
-    if not loss.multinomial:
-        return coef
-    M = loss.as_matrix(coef).copy()
-    free = ~penalty.penalized_columns
-    for bound in (problem.lower, problem.upper):
-        if bound is not None:
-            free &= ~np.isfinite(loss.as_matrix(bound)).any(axis=0)
-    M[:, free] -= M[:, free].mean(axis=0)
-    return M.ravel()
 
 
 register(
