@@ -111,3 +111,4 @@ def choose_solver(problem) -> str:
 def _load_builtin_solvers() -> None:
     # Imported here, not at module import, to keep `import logreg` light.
     from . import lbfgs, newton_cd, newton_cholesky, prox_newton_gram, trust_region  # noqa: F401
+    from . import saga  # noqa: F401
