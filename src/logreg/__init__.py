@@ -20,6 +20,9 @@ _LAZY = {
     "mnlogit": ("logreg.models", "mnlogit"),
     "add_constant": ("logreg.models", "add_constant"),
     "alpha_max": ("logreg.paths", "alpha_max"),
+    "regularization_path": ("logreg.paths", "regularization_path"),
+    "RegularizationPath": ("logreg.paths", "RegularizationPath"),
+    "LogisticRegressionCV": ("logreg.model_selection", "LogisticRegressionCV"),
     "SingularInformationWarning": ("logreg.inference.results", "SingularInformationWarning"),
 }
 

@@ -18,6 +18,10 @@ Written here, because scikit-learn has no equivalent:
   intervals, on the log-odds or the odds-ratio scale.
 - :func:`plot_confusion_matrix`: a confusion-matrix heatmap with counts,
   labelled as in the tutorial.
+- :class:`RegularizationPathDisplay`: coefficient paths against log10(C), from
+  ``logreg.regularization_path`` or a fitted ``LogisticRegressionCV``.
+- :class:`CVCurveDisplay`: the cross-validation curve of a
+  ``LogisticRegressionCV`` with one-standard-error bars and the chosen C marked.
 
 Re-exported unchanged from scikit-learn (they work with
 :class:`logreg.LogisticRegression` as with any scikit-learn classifier):
@@ -37,12 +41,14 @@ from .coefficients import CoefficientPlot
 from .curve import ProbabilityCurveDisplay
 
 __all__ = [
+    "CVCurveDisplay",
     "CalibrationDisplay",
     "CoefficientPlot",
     "ConfusionMatrixDisplay",
     "DecisionBoundaryDisplay",
     "PrecisionRecallDisplay",
     "ProbabilityCurveDisplay",
+    "RegularizationPathDisplay",
     "RocCurveDisplay",
     "plot_confusion_matrix",
 ]
@@ -55,12 +61,19 @@ _SKLEARN_DISPLAYS = {
     "CalibrationDisplay": "sklearn.calibration",
 }
 
+# logreg's own displays, imported on first use like those above.
+_LAZY = {
+    "RegularizationPathDisplay": "logreg.plot.path",
+    "CVCurveDisplay": "logreg.plot.path",
+}
+
 
 def __getattr__(name: str) -> Any:
-    if name in _SKLEARN_DISPLAYS:
+    module = _SKLEARN_DISPLAYS.get(name) or _LAZY.get(name)
+    if module is not None:
         import importlib
 
-        value = getattr(importlib.import_module(_SKLEARN_DISPLAYS[name]), name)
+        value = getattr(importlib.import_module(module), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'logreg.plot' has no attribute {name!r}")
