@@ -30,7 +30,8 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+# nogil: cross-validation folds and one-vs-rest classes run sweeps in threads.
+@njit(cache=True, nogil=True)
 def sweep(dense, X, data, indices, indptr, pos, rows, order, coef, grad0, hjj, C, W, P, l1, l2, lo, hi, Q, S, scale):
     """One cyclic sweep of exact coordinate steps over coordinates ``order``.
 

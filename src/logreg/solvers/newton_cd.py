@@ -125,6 +125,29 @@ class _Columns:
     def kernel_args(self):
         return self.dense, self.X, self.data, self.indices, self.indptr
 
+    def max_abs(self, pos, scale) -> np.ndarray:
+        """max_i |x_ij| of each kernel column in ``pos`` (``scale`` for the intercept, -1)."""
+        width = self.X.shape[1] if self.dense else len(self.indptr) - 1
+        cache = getattr(self, "_max_abs", None)
+        if cache is None or cache.size != width:
+            grown = np.full(width, -1.0)
+            if cache is not None:
+                grown[: min(cache.size, width)] = cache[: min(cache.size, width)]
+            self._max_abs = cache = grown
+        out = np.full(pos.size, float(scale))
+        on_column = pos >= 0
+        cols = np.unique(pos[on_column])
+        todo = cols[cache[cols] < 0]
+        if todo.size:
+            if self.dense:
+                cache[todo] = np.abs(self.X[:, todo]).max(axis=0)
+            else:
+                for j in todo:  # a loop over new columns only, each a slice of data
+                    seg = self.data[self.indptr[j] : self.indptr[j + 1]]
+                    cache[j] = float(np.abs(seg).max()) if seg.size else 0.0
+        out[on_column] = cache[pos[on_column]]
+        return out
+
     def gradient(self, pos, rows, R, scale) -> np.ndarray:
         """Loss gradient of working-set coordinates from the residual R (n, K).
 
@@ -184,11 +207,19 @@ class _Model:
     """
 
     memory = 5  # sweeps combined by one extrapolation
+    # Largest change of the linear predictor one coordinate may cause in one
+    # Newton step: where the loss has (numerically) no curvature left, e.g.
+    # saturated probabilities under a weak penalty, the model's minimizer runs
+    # off to ~1e30 and no line search can recover. The box keeps the model
+    # bounded and never binds in ordinary steps.
+    max_eta_change = 20.0
 
     def __init__(self, columns, pos, rows, coef, grad0, C, W, P, w, l1, l2, lo, hi, scale):
         self.columns, self.pos, self.rows = columns, pos, rows
         self.coef, self.start, self.grad0 = coef.copy(), coef.copy(), grad0
         self.C, self.W, self.P, self.w = C, W, P, w
+        reach = self.max_eta_change / np.maximum(columns.max_abs(pos, scale), np.finfo(float).tiny)
+        lo, hi = np.maximum(lo, coef - reach), np.minimum(hi, coef + reach)
         self.l1, self.l2, self.lo, self.hi, self.scale = l1, l2, lo, hi, scale
         self.Q = np.zeros(W.shape)
         self.S = np.zeros(W.shape[1])
