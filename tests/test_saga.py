@@ -10,8 +10,11 @@
 - exact just-in-time updates: after a few epochs, CSR (lazy updates of the
   skipped steps, closed form) and dense (every coefficient at every step)
   runs of the same sample order agree to rounding;
-- bounds, sample weights (2 == duplicated row, 0 == dropped row), offsets,
-  determinism, max_iter, and that ``import logreg`` compiles nothing.
+- bounds (some excluding zero), per-feature penalty factors (one of them 0),
+  no intercept, liblinear's penalized intercept (== a penalized constant
+  column), sample weights (2 == duplicated row, 0 == dropped row), offsets,
+  determinism, float32 X passed uncopied, max_iter, and that ``import
+  logreg`` compiles nothing; and the estimator with penalty="l1"/"elasticnet".
 """
 
 from __future__ import annotations
@@ -228,6 +231,7 @@ def test_sparse_lazy_updates_match_dense_steps(mode, short_tables, monkeypatch):
     upper = np.full((rows, d), 0.25)
     lower[:, 0], upper[:, 1] = 0.05, -0.05  # boxes away from zero
     factors = np.random.default_rng(0).uniform(0.5, 2.0, d)
+    factors[2] = 0.0  # unpenalized: its own table (rho = 1)
     sw = np.random.default_rng(1).uniform(0.5, 2.0, 300)
     for ratio in (0.0, 0.6, 1.0):
         coefs = []
@@ -267,8 +271,47 @@ def test_bounds(solver, ratio, kind, mode):
     assert active.sum() >= 2  # the bounds bind (exactly, not approximately)
     assert ref_kkt_of(result, Xd, codes, mode, C, ratio, lower=lo, upper=hi) <= 1e-9 + 1e-12
     if ratio == 0.0:
-        ref = solve_problem(problem, "lbfgs", None, tol=1e-10, max_iter=2000)
+        ref = solve_problem(problem, "lbfgs", None, tol=1e-9, max_iter=2000)
         assert result.objective == pytest.approx(ref.objective, rel=1e-10)
+
+
+# -- penalty factors, no intercept, liblinear's penalized intercept --------------------------
+
+
+@pytest.mark.parametrize("kind", ["dense-C", "csr"])
+@pytest.mark.parametrize("mode", MODES)
+def test_penalty_factors_and_a_penalized_constant_column(kind, mode):
+    """Per-feature factors (one 0: an unpenalized feature, its own lazy table)
+    without intercept, checked by the independent KKT; and liblinear's
+    objective (intercept of scaling s, penalized like a feature) equals the
+    model without intercept on [X, s] with every column penalized."""
+    Xd, codes = dataset(mode)
+    rows = 1 if mode == "binary" else K
+    factors = np.linspace(0.0, 2.0, D)
+    ratio, C = 0.5, 0.5
+    n_classes = 2 if mode == "binary" else K
+    common = dict(n_classes=n_classes, multinomial=mode == "multinomial", C=C, l1_ratio=ratio)
+    problem = build_problem(stored(Xd, kind, np.float64), target(codes, mode), np.ones(N),
+                            penalty_factor=factors, fit_intercept=False, **common)
+    res = solve_problem(problem, "saga", None, tol=1e-9, max_iter=20000)
+    assert res.converged
+    W = res.coef.reshape(rows, D)
+    _, g = ref_loss_gradient(Xd, target(codes, mode), np.ones(N), W, np.zeros(rows), mode == "multinomial")
+    alpha = 1.0 / (C * N)
+    l1 = np.tile(alpha * ratio * factors, rows)
+    l2 = np.tile(alpha * (1 - ratio) * factors, rows)
+    assert ref_kkt(res.coef, g[:, :D].ravel() + l2 * res.coef, l1) <= 1e-9 + 1e-12
+
+    s = 2.0
+    Z = np.hstack([Xd, np.full((N, 1), s)])
+    a = solve_problem(build_problem(stored(Xd, kind, np.float64), target(codes, mode), np.ones(N),
+                                    penalty_factor=np.ones(D), liblinear=True, intercept_scaling=s, **common),
+                      "saga", None, tol=1e-10, max_iter=20000)
+    b = solve_problem(build_problem(stored(Z, kind, np.float64), target(codes, mode), np.ones(N),
+                                    penalty_factor=np.ones(D + 1), fit_intercept=False, **common),
+                      "saga", None, tol=1e-10, max_iter=20000)
+    assert a.converged and b.converged
+    np.testing.assert_allclose(a.coef, b.coef, rtol=0, atol=1e-8)
 
 
 # -- weights, offsets, determinism -------------------------------------------------------

@@ -27,9 +27,8 @@ non-decreasing, so the iterates are monotone; on each of the three pieces of
 ``soft`` T is affine, ``c_j = P[j] c - b Q[j]`` with ``P[j] = rho^j`` and
 ``Q[j] = gamma * sum_{i=1..j} rho^i`` (tables per distinct l2 value), so only
 a piece change (found by bisection on j) costs more than O(1) (without L1
-there is a single piece); and the box
-can be applied once at the end, because a monotone sequence that reaches a
-bound stays there.
+there is a single piece); and the box can be applied once at the end,
+because a monotone sequence that reaches a bound stays there.
 """
 
 from __future__ import annotations
@@ -42,15 +41,24 @@ from numba import njit
 
 @njit(cache=True)
 def row_sq_norms_dense(X):
-    """Squared row norms of a dense 2-D array (float32 or float64), in float64."""
+    """Squared row norms of a dense 2-D array (float32 or float64), in float64.
+
+    Reads X in its storage order (by rows for C order, by columns for F).
+    """
     n, d = X.shape
     out = np.zeros(n)
-    for i in range(n):
-        acc = 0.0
+    if X.strides[0] >= X.strides[1]:
+        for i in range(n):
+            acc = 0.0
+            for f in range(d):
+                x = float(X[i, f])
+                acc += x * x
+            out[i] = acc
+    else:
         for f in range(d):
-            x = float(X[i, f])
-            acc += x * x
-        out[i] = acc
+            for i in range(n):
+                x = float(X[i, f])
+                out[i] += x * x
     return out
 
 
@@ -193,48 +201,51 @@ def dense_epoch(X, y, w, offset, has_offset, order, coef, A, mem, l1, rho, lo, h
                 A[k, d] = a + mean_w * intercept_scale
 
 
-@njit(cache=True, inline="always")
-def _params(par, group, f, k, has_l1, has_box, g_all):
-    """(l1, lo, hi, table group) of coefficient (f, k); flags skip the loads
-    that a problem without L1, without bounds or with one L2 weight does not need."""
-    l1 = par[f, k, 0] if has_l1 else 0.0
-    lo, hi = -np.inf, np.inf
-    if has_box:
-        lo, hi = par[f, k, 1], par[f, k, 2]
-    g = g_all if g_all >= 0 else group[f, k]
-    return l1, lo, hi, g
-
-
 @njit(cache=True)
-def _flush(CT, AT, par, group, T, gamma, last, t, d, has_l1, has_box, g_all):
+def _flush(CT, AT, par, group, T, gamma, last, t, d):
     """Bring every feature coefficient up to step t; reset the step counters."""
     R = CT.shape[1]
     for f in range(d):
         k_missed = t - last[f]
         if k_missed > 0:
             for k in range(R):
-                l1, lo, hi, g = _params(par, group, f, k, has_l1, has_box, g_all)
-                CT[f, k] = _lazy(CT[f, k], k_missed, AT[f, k], gamma, l1, T, g, lo, hi)
+                CT[f, k] = _lazy(CT[f, k], k_missed, AT[f, k], gamma, par[f, k, 0], T, group[f, k],
+                                 par[f, k, 1], par[f, k, 2])
         last[f] = 0
 
 
 @njit(cache=True)
 def csr_epoch(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT, mem, par, group, T,
-              gamma, scale, intercept_scale, multinomial, last, has_l1, has_box, g_all):
+              gamma, scale, intercept_scale, multinomial, last, has_l1):
     """One pass over ``order`` of SAG/SAGA on CSR rows, O(nnz) per pass.
 
     Feature-major layout, so that a row's features and all their class rows
     are near in memory: ``CT``, ``AT`` (p, R) are the transposed coefficients
     and mean gradient, ``par`` (p, R, 3) holds (l1, lo, hi), ``group`` (p, R)
-    the row of the tables ``T`` (G, W + 1, 2) for each coefficient; ``g_all``
-    >= 0 is the group shared by every feature coefficient (-1 if they differ;
-    the intercept, row d, always reads ``group``). ``last`` (d,) int64 zeros:
-    the step each feature coefficient is current to. X is given by canonical
-    CSR arrays (sorted, no duplicate indices); other arguments as
-    :func:`dense_epoch`. Feature coefficients are brought up to date when a
-    row touches them, all of them every W steps (the tables' length) and at
-    the end, so that on return every coefficient is exact.
+    the row of the tables ``T`` (G, W + 1, 2) for each coefficient, ``last``
+    (d,) int64 zeros the step each feature coefficient is current to. X is
+    given by canonical CSR arrays (sorted, no duplicate indices); other
+    arguments as :func:`dense_epoch`. ``has_l1`` False promises no L1 weight
+    on any feature. Feature coefficients are brought up to date when a row
+    touches them, all of them every W steps (the tables' length) and at the
+    end, so that on return every coefficient is exact.
     """
+    # Two copies of the loop, with has_l1 a constant in each: without L1 the
+    # compiler drops the piecewise code, which measured 1.7x faster (L2, 0.2%
+    # dense CSR), more than the arithmetic saved.
+    if has_l1:
+        t = _csr_loop(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT, mem, par, group, T,
+                  gamma, scale, intercept_scale, multinomial, last, True)
+    else:
+        t = _csr_loop(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT, mem, par, group, T,
+                  gamma, scale, intercept_scale, multinomial, last, False)
+    _flush(CT, AT, par, group, T, gamma, last, t, d)
+
+
+@njit(cache=True, inline="always")
+def _csr_loop(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT, mem, par, group, T,
+              gamma, scale, intercept_scale, multinomial, last, has_l1):
+    """The loop of :func:`csr_epoch`; returns the steps run since the last flush."""
     p, R = CT.shape
     W = T.shape[1] - 1
     eta = np.empty(R)
@@ -242,7 +253,7 @@ def csr_epoch(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT,
     t = 0
     for j in order:
         if t == W:
-            _flush(CT, AT, par, group, T, gamma, last, t, d, has_l1, has_box, g_all)
+            _flush(CT, AT, par, group, T, gamma, last, t, d)
             t = 0
         start, stop = indptr[j], indptr[j + 1]
         for k in range(R):
@@ -257,8 +268,9 @@ def csr_epoch(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT,
             last[f] = t + 1  # after this step's update below
             for k in range(R):
                 if k_missed > 0:
-                    l1, lo, hi, g = _params(par, group, f, k, has_l1, has_box, g_all)
-                    CT[f, k] = _lazy(CT[f, k], k_missed, AT[f, k], gamma, l1, T, g, lo, hi)
+                    l1 = par[f, k, 0] if has_l1 else 0.0
+                    CT[f, k] = _lazy(CT[f, k], k_missed, AT[f, k], gamma, l1, T, group[f, k],
+                                     par[f, k, 1], par[f, k, 2])
                 eta[k] += x * CT[f, k]
         _residual(eta, y[j], multinomial, r)
         for k in range(R):
@@ -270,9 +282,10 @@ def csr_epoch(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT,
             f = indices[q]
             x = float(data[q])
             for k in range(R):
-                l1, lo, hi, g = _params(par, group, f, k, has_l1, has_box, g_all)
+                l1 = par[f, k, 0] if has_l1 else 0.0
                 a = AT[f, k]
-                CT[f, k] = _prox_step(CT[f, k], a + eta[k] * x, gamma, l1, T[g, 1, 0], lo, hi)
+                CT[f, k] = _prox_step(CT[f, k], a + eta[k] * x, gamma, l1, T[group[f, k], 1, 0],
+                                      par[f, k, 1], par[f, k, 2])
                 AT[f, k] = a + r[k] * x
         if p > d:
             # the intercept is in every row: updated at every step
@@ -282,7 +295,7 @@ def csr_epoch(data, indices, indptr, d, y, w, offset, has_offset, order, CT, AT,
                                       T[group[d, k], 1, 0], par[d, k, 1], par[d, k, 2])
                 AT[d, k] = a + r[k] * intercept_scale
         t += 1
-    _flush(CT, AT, par, group, T, gamma, last, t, d, has_l1, has_box, g_all)
+    return t
 
 
 @njit(cache=True, inline="always")

@@ -11,9 +11,17 @@ exact just-in-time updates on sparse rows.
 
 Choices:
 
-- **Sample order**: each epoch visits every row of positive weight once, in a
-  fresh random permutation from a generator seeded with 0 (random reshuffling,
-  not scikit-learn's sampling with replacement): fits are deterministic.
+- **Sample order** (seeded with 0: fits are deterministic): SAGA visits
+  every row of positive weight once per epoch, in a fresh random permutation
+  (random reshuffling): on a 20000 x 200 dense problem it was 1e-10 from
+  the optimum after 12 epochs, sampling with replacement (scikit-learn's
+  choice) 1e-6. SAG samples with
+  replacement: with reshuffling its biased step oscillated and failed to
+  converge on a 20000 x 200 dense problem.
+- **Memory**: the remembered residuals start at zero, so the first epoch is
+  SGD-like (starting from the exact residuals at coef0 cost ~1.5 epochs).
+  The running mean is updated incrementally, never recomputed: its rounding
+  drift is a random walk of ~1e-16 per update, far below any usable tol.
 - **Step size**: with m rows of positive weight, the objective is the mean
   over those rows of ``m w_i loss_i`` plus the penalty, and the gradient of
   ``m w_i loss_i`` is Lipschitz with ``L_i = c m w_i (||x_i||^2 + s^2)``
@@ -22,10 +30,14 @@ Choices:
   ``L = max_i L_i`` and ``mu`` the largest L2 weight: SAGA takes
   ``1 / (2 L + min(2 m mu, L))``, SAG ``1 / (L + mu)`` (scikit-learn's rules,
   for this mean-scaled objective).
-- **Stopping**: after every epoch, one exact pass over X (as every solver's)
-  gives the gradient and ``Problem.optimality``; the same pass resets every
-  remembered residual and the mean to their exact values at the current
-  coefficients (fresher memory, and no drift of the running mean).
+- **Stopping**: one exact pass over X (as every solver's) gives the
+  gradient and ``Problem.optimality``; it runs after every epoch until the
+  contraction per epoch is known, then after half the predicted remaining
+  epochs (at most 5), so ``n_iter`` may exceed the first epoch at which the
+  measure was below tol by a few epochs (the running mean of the
+  memory is not reset from it: resetting it every epoch, SVRG-like, measured
+  much slower). ``Problem.stopping`` is ignored: liblinear's rule belongs to
+  the liblinear front-end.
 - **Multinomial**: the softmax is unchanged when a column's coefficients all
   move by the same amount, so after each epoch every penalized column is
   shifted to where its penalty is least (exactly, ``recenter_columns``):
@@ -49,6 +61,8 @@ from .base import SolverSpec, register
 # row per distinct value and the kernel flushes the features more often than
 # once per epoch to keep them short.
 _TABLE_ENTRIES = 2**22
+# Most epochs run between two optimality checks (see _epochs_to_next_check).
+_MAX_CHECK_GAP = 5
 
 
 def _csr_for_rows(X):
@@ -62,6 +76,7 @@ def _csr_for_rows(X):
 
 
 def _step_size(row_sq, w, rows, multinomial, intercept_scale, mu, saga):
+    """The constant step (see the module docstring's derivation)."""
     m = rows.size
     curvature = 0.5 if multinomial else 0.25
     L = curvature * m * float(np.max(w[rows] * (row_sq[rows] + intercept_scale**2)))
@@ -90,13 +105,20 @@ def _tables(l2, gamma, window):
     return group.reshape(l2.shape).astype(np.int64), T
 
 
-def _memory(loss, prob):
-    """Per-row residuals dloss/deta (unweighted) from the probabilities, as (n, R)."""
-    if loss.multinomial:
-        mem = np.array(prob, dtype=np.float64)
-        mem[np.arange(loss.n_samples), loss.y] -= 1.0
-        return mem
-    return (prob - loss.y)[:, None]
+def _epochs_to_next_check(optimality, previous, tol):
+    """Epochs to run before the next check (each check is a pass over X).
+
+    From the per-epoch contraction seen since the previous check, the epochs
+    still needed are predicted and half of them run unchecked (at most
+    ``_MAX_CHECK_GAP``), so a fit spends O(log) checks on its linear
+    convergence instead of one per epoch, and overshoots its first epoch at
+    tol only when the contraction suddenly slows.
+    """
+    if previous is None or not optimality < previous[0] or not tol > 0:
+        return 1
+    rate = (optimality / previous[0]) ** (1.0 / previous[1])
+    needed = np.log(tol / optimality) / np.log(rate)
+    return int(min(max(needed // 2, 1), _MAX_CHECK_GAP))
 
 
 def _solve(problem, coef0, tol, max_iter, verbose, saga):
@@ -137,24 +159,24 @@ def _solve(problem, coef0, tol, max_iter, verbose, saga):
         # feature-major copies for the kernel (see csr_epoch)
         par = np.ascontiguousarray(np.stack([l1, lo, hi], axis=-1).transpose(1, 0, 2))
         group_t = np.ascontiguousarray(group.T)
-        feature_groups = np.unique(group[:, :d])
-        g_all = int(feature_groups[0]) if feature_groups.size == 1 else -1
         has_l1 = bool(np.any(l1[:, :d]))
-        has_box = bool(np.any(np.isfinite(lo[:, :d])) or np.any(np.isfinite(hi[:, :d])))
         last = np.zeros(d, dtype=np.int64)
     else:
         rho = T[group, 1, 0]
     rng = np.random.default_rng(0)
+    # The memory starts at zero (A = 0, its mean, consistently): SAGA's first
+    # epoch is then SGD-like and fast; starting from the exact residuals at
+    # coef0 cost about 1.5 epochs (dense, 20000 x 200).
+    mem = np.zeros((n, R))
+    A = np.zeros((p, R) if sparse else shape)  # feature-major for the CSR kernel
 
     n_iter = 0
     converged = False
     message = "maximum number of epochs reached"
+    previous = None  # (optimality, epochs since) at the previous check
     while True:
-        # the exact pass: objective, gradient, and fresh memory
-        value, resid, prob = loss.value_and_residual(loss.eta(coef))
-        loss_grad = loss.gradient_from_residual(resid)
-        objective = value + penalty.value(coef)
-        grad = loss_grad + penalty.gradient(coef)
+        # the check: one exact pass for the objective and the gradient
+        objective, grad = problem.objective_gradient(coef)
         optimality = problem.optimality(coef, grad)
         if verbose:
             print(f"{name} epoch {n_iter:4d}  objective {objective:.12g}  optimality {optimality:.3e}")
@@ -166,21 +188,27 @@ def _solve(problem, coef0, tol, max_iter, verbose, saga):
             break
         if n_iter >= max_iter:
             break
-        mem = _memory(loss, prob)
-        A = loss_grad.reshape(shape).copy()
-        order = rows[rng.permutation(rows.size)]
-        if sparse:
-            CT, AT = np.ascontiguousarray(C.T), np.ascontiguousarray(A.T)
-            kernels.csr_epoch(X.data, X.indices, X.indptr, d, y, w, offset, has_offset, order, CT, AT, mem,
-                              par, group_t, T, gamma, scale, s, multinomial, last, has_l1, has_box, g_all)
-            C[:] = CT.T
-        else:
-            kernels.dense_epoch(X, y, w, offset, has_offset, order, C, A, mem, l1, rho, lo, hi,
-                                gamma, scale, s, multinomial)
-        if multinomial:
-            kernels.recenter_columns(C, l1, l2, lo, hi)
-        n_iter += 1
-    return SolverResult(coef, n_iter, converged, optimality, objective, name, message)
+        gap = min(_epochs_to_next_check(optimality, previous, tol), max_iter - n_iter)
+        previous = (optimality, gap)
+        for _ in range(gap):
+            if saga:
+                order = rows[rng.permutation(rows.size)]
+            else:
+                order = rows[rng.integers(0, rows.size, rows.size)]
+            if sparse:
+                CT = np.ascontiguousarray(C.T)
+                kernels.csr_epoch(X.data, X.indices, X.indptr, d, y, w, offset, has_offset, order, CT, A, mem,
+                                  par, group_t, T, gamma, scale, s, multinomial, last, has_l1)
+                C[:] = CT.T
+            else:
+                kernels.dense_epoch(X, y, w, offset, has_offset, order, C, A, mem, l1, rho, lo, hi,
+                                    gamma, scale, s, multinomial)
+            if multinomial:
+                kernels.recenter_columns(C, l1, l2, lo, hi)
+            n_iter += 1
+    # unpenalized multinomial columns (the intercepts) are defined up to a
+    # constant: report the centered ones, as the other solvers do
+    return SolverResult(problem.center_free_columns(coef), n_iter, converged, optimality, objective, name, message)
 
 
 def solve_saga(problem, coef0, *, tol, max_iter, verbose=0) -> SolverResult:
