@@ -190,7 +190,10 @@ def main(argv=None):
         est_d, t_d, mem_d = timed(
             lambda: LogisticRegression(C=C, fit_intercept=False, tol=tol).fit(Xs, ys), client
         )
-        Xm, ym = dask.compute(Xs, ys)
+        # Gather block by block: computing Xs whole would concatenate it on one
+        # worker, over its memory limit.
+        Xm = np.concatenate(dask.compute(*Xs.to_delayed().ravel()))
+        ym = np.concatenate(dask.compute(*ys.to_delayed().ravel()))
         est_m, t_m, _ = timed(lambda: LogisticRegression(C=C, fit_intercept=False, tol=tol).fit(Xm, ym))
         diff = float(np.max(np.abs(est_d.coef_ - est_m.coef_)))
         rows.append(("fits", "logreg (dask)", est_d.solver_, t_d, objective(Xs, ys, est_d.coef_.ravel(), C),
