@@ -152,7 +152,11 @@ def run_one(peer_name, folder, l1_ratio, repeats, timeout, threads, n_jobs=1):
     proc.start()
     child.close()
     if parent.poll(timeout):
-        result = parent.recv()
+        try:
+            result = parent.recv()
+        except EOFError:  # the worker died without answering (e.g. out of memory)
+            proc.join(5)
+            result = {"ok": False, "error": f"the worker process died (exit code {proc.exitcode})"}
     else:
         result = {"ok": False, "error": f"timeout after {timeout:.0f} s", "timeout": timeout}
     proc.join(5)

@@ -136,7 +136,7 @@ def test_non_finite_dask_input_is_rejected(client, data):
         LogisticRegression().fit(da.from_array(X, chunks=(CHUNK, D)), y[:-1])
 
 
-@pytest.mark.parametrize("solver", ["newton-cd", "liblinear"])
+@pytest.mark.parametrize("solver", ["newton-cd", "liblinear", "saga"])
 def test_column_solvers_refuse_dask_input_by_name(client, data, solver):
     X, y, _ = data
     with pytest.raises(ValueError, match="in-memory X.*solver='auto'"):

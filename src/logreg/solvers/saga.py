@@ -234,6 +234,7 @@ register(
         solve_saga,
         bounds=True,
         l1=True,
+        columns=True,
         description="SAGA: incremental proximal stochastic average gradient (numba epochs)",
     )
 )
@@ -243,6 +244,7 @@ register(
         solve_sag,
         bounds=True,
         l1=False,
+        columns=True,
         description="SAG: stochastic average gradient, smooth penalties (numba epochs)",
     )
 )
